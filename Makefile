@@ -1,0 +1,48 @@
+# Every command a person runs. `make run` serves the app with demo data; `make test` passes
+# the whole suite on SQLite and on a throwaway PostgreSQL cluster.
+PORT ?= 8000
+HOST ?= 127.0.0.1
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := DJANGO_SETTINGS_MODULE=project.settings.local $(PY) manage.py
+
+.PHONY: setup run test test-sqlite test-postgres lint format clean
+
+$(VENV)/.installed: requirements.txt
+	@python=$$(scripts/find-python) || exit 1; \
+	 echo "Creating $(VENV) with $$python"; \
+	 [ -x $(PY) ] || $$python -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 \
+	   | grep -v "^WARNING: Location" || true
+	@$(PY) -c "import django, uvicorn, psycopg" || { echo "Installing requirements failed."; exit 1; }
+	@touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	@mkdir -p var
+	@$(MANAGE) migrate --noinput -v 0
+	@$(MANAGE) seed_demo --if-empty
+	@$(MANAGE) ensure_local_admin
+	@echo "Piezo: http://$(HOST):$(PORT)/   admin: http://$(HOST):$(PORT)/admin/"
+	DJANGO_SETTINGS_MODULE=project.settings.local $(VENV)/bin/uvicorn project.asgi:application \
+	  --host $(HOST) --port $(PORT)
+
+test: setup test-sqlite test-postgres
+
+test-sqlite: setup
+	$(PY) -m pytest --database=sqlite
+
+test-postgres: setup
+	$(PY) -m pytest --database=postgres
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,225 @@
+"""The admin is where data managers curate wells and readings. Lexicon-coded fields are
+offered as choices from the vocabulary; the observation inline on a well is paginated so a
+well with 100,000 readings renders one page of them, not all."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.paginator import Paginator
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+
+from .models import (
+    Contact,
+    Deployment,
+    Group,
+    LexiconTerm,
+    Location,
+    Observation,
+    Sample,
+    SampleResult,
+    Sensor,
+    Well,
+    WellContact,
+)
+
+
+class LexiconFormMixin:
+    """Offer each lexicon-coded CharField as a choice among its vocabulary's terms."""
+
+    lexicon_fields: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field_name, category in self.lexicon_fields.items():
+            if field_name not in self.fields:
+                continue
+            field = self.fields[field_name]
+            terms = LexiconTerm.objects.filter(category=category).values_list("code", "label")
+            choices = [("", "---------")] if not field.required else []
+            self.fields[field_name] = forms.ChoiceField(
+                choices=[*choices, *terms],
+                required=field.required,
+                label=field.label,
+                help_text=field.help_text,
+                initial=field.initial,
+            )
+
+
+class WellForm(LexiconFormMixin, forms.ModelForm):
+    # No Meta: the ModelAdmin supplies the model and its fields.
+    lexicon_fields = {"kind": LexiconTerm.Category.WELL_KIND}
+
+
+class ObservationForm(LexiconFormMixin, forms.ModelForm):
+    lexicon_fields = {
+        "method": LexiconTerm.Category.METHOD,
+        "level_status": LexiconTerm.Category.LEVEL_STATUS,
+        "data_quality": LexiconTerm.Category.DATA_QUALITY,
+    }
+
+
+class PaginatedInlineFormSet(BaseInlineFormSet):
+    """Shows one page of the related rows, newest first. The page number comes from the
+    change page's query string (``?<prefix>-page=N``), set by the inline's get_formset."""
+
+    per_page = 25
+    page_number: str | int = 1
+
+    def get_queryset(self):
+        if not hasattr(self, "_paginated_queryset"):
+            queryset = super().get_queryset()
+            self.paginator = Paginator(queryset, self.per_page)
+            self.page = self.paginator.get_page(self.page_number)
+            self._paginated_queryset = self.page.object_list
+        return self._paginated_queryset
+
+
+class ObservationInline(admin.TabularInline):
+    model = Observation
+    form = ObservationForm
+    formset = PaginatedInlineFormSet
+    template = "admin/monitoring/paginated_tabular.html"
+    fields = (
+        "observed_at",
+        "depth_to_water_ft",
+        "level_status",
+        "method",
+        "data_quality",
+        "source",
+        "measured_by",
+    )
+    ordering = ("-observed_at",)
+    extra = 0
+    show_change_link = True
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any):
+        formset = super().get_formset(request, obj, **kwargs)
+        page_number = request.GET.get(f"{formset.get_default_prefix()}-page", 1)
+        return type(formset.__name__, (formset,), {"page_number": page_number})
+
+
+class WellContactInline(admin.TabularInline):
+    model = WellContact
+    autocomplete_fields = ("contact",)
+    extra = 0
+
+
+class DeploymentInline(admin.TabularInline):
+    model = Deployment
+    autocomplete_fields = ("sensor",)
+    extra = 0
+
+
+@admin.register(Well)
+class WellAdmin(admin.ModelAdmin):
+    form = WellForm
+    list_display = ("site_no", "name", "kind", "status", "aquifer", "county", "well_depth_ft")
+    list_filter = ("status", "kind", "aquifer", "groups", "location__county")
+    list_select_related = ("location",)
+    search_fields = ("site_no", "name")
+    autocomplete_fields = ("location",)
+    filter_horizontal = ("groups",)
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (WellContactInline, DeploymentInline, ObservationInline)
+
+    @admin.display(ordering="location__county")
+    def county(self, well: Well) -> str:
+        return well.location.county
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "county", "state", "land_surface_elevation_ft", "huc")
+    list_filter = ("state", "county")
+    search_fields = ("county", "state", "huc")
+
+
+@admin.register(Observation)
+class ObservationAdmin(admin.ModelAdmin):
+    form = ObservationForm
+    list_display = (
+        "well",
+        "observed_at",
+        "depth_to_water_ft",
+        "level_status",
+        "data_quality",
+        "method",
+        "source",
+    )
+    list_filter = ("source", "data_quality", "level_status", "method")
+    list_select_related = ("well",)
+    search_fields = ("well__site_no", "well__name")
+    date_hierarchy = "observed_at"
+    autocomplete_fields = ("well", "sensor")
+    readonly_fields = ("created_at",)
+    # A COUNT(*) over millions of readings on every changelist page is not worth it.
+    show_full_result_count = False
+
+
+class SampleResultInline(admin.TabularInline):
+    model = SampleResult
+    extra = 0
+
+
+@admin.register(Sample)
+class SampleAdmin(admin.ModelAdmin):
+    list_display = ("well", "sampled_at", "collected_by", "laboratory")
+    list_select_related = ("well",)
+    search_fields = ("well__site_no", "laboratory", "collected_by")
+    date_hierarchy = "sampled_at"
+    autocomplete_fields = ("well",)
+    inlines = (SampleResultInline,)
+
+
+@admin.register(SampleResult)
+class SampleResultAdmin(admin.ModelAdmin):
+    list_display = ("sample", "analyte", "value", "unit", "below_detection")
+    list_filter = ("analyte", "below_detection")
+    list_select_related = ("sample__well",)
+    search_fields = ("analyte", "sample__well__site_no")
+    autocomplete_fields = ("sample",)
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ("name", "organization", "email", "phone")
+    search_fields = ("name", "organization", "email")
+
+
+@admin.register(WellContact)
+class WellContactAdmin(admin.ModelAdmin):
+    list_display = ("well", "contact", "role")
+    list_filter = ("role",)
+    list_select_related = ("well", "contact")
+    autocomplete_fields = ("well", "contact")
+    search_fields = ("well__site_no", "contact__name")
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+
+
+@admin.register(Sensor)
+class SensorAdmin(admin.ModelAdmin):
+    list_display = ("serial_no", "manufacturer", "model")
+    search_fields = ("serial_no", "manufacturer", "model")
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(admin.ModelAdmin):
+    list_display = ("sensor", "well", "installed_on", "removed_on")
+    list_select_related = ("sensor", "well")
+    autocomplete_fields = ("sensor", "well")
+    search_fields = ("well__site_no", "sensor__serial_no")
+
+
+@admin.register(LexiconTerm)
+class LexiconTermAdmin(admin.ModelAdmin):
+    list_display = ("category", "code", "label")
+    list_filter = ("category",)
+    search_fields = ("code", "label")

@@ -1,0 +1,383 @@
+"""The groundwater monitoring domain: monitoring points (wells), where they are, the water
+levels and water chemistry measured at them, and the people, networks and sensors involved.
+
+Modelled on the data that groundwater programmes keep (the OcotilloAPI data model and the
+USGS field-measurements schema). Controlled vocabularies (well kind, measuring method, level
+status, data quality) live in LexiconTerm so data managers can extend them in the admin;
+rows store the term's code and are validated against the vocabulary in clean().
+"""
+
+import math
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+
+def validate_finite(value: float) -> None:
+    """Reject NaN and infinities, which a float column would happily store."""
+    if value is not None and not math.isfinite(value):
+        raise ValidationError("Enter a finite number, not %(value)s.", params={"value": value})
+
+
+class LexiconTerm(models.Model):
+    """One term of a controlled vocabulary, e.g. ("level_status", "dry", "Dry")."""
+
+    class Category(models.TextChoices):
+        WELL_KIND = "well_kind", "Well kind"
+        METHOD = "method", "Measuring method"
+        LEVEL_STATUS = "level_status", "Level status"
+        DATA_QUALITY = "data_quality", "Data quality"
+
+    category = models.CharField(max_length=32, choices=Category.choices)
+    code = models.SlugField(max_length=32)
+    label = models.CharField(max_length=100)
+    definition = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["category", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="lexicon_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.label} ({self.code})"
+
+
+def lexicon_errors(instance: models.Model, fields: dict[str, str]) -> dict[str, str]:
+    """Messages for each field whose code is not a term of its vocabulary.
+
+    ``fields`` maps a field name to its LexiconTerm category. Blank values are left to
+    the field's own blank rule.
+    """
+    errors = {}
+    for field_name, category in fields.items():
+        code = getattr(instance, field_name)
+        if not code:
+            continue
+        allowed = list(LexiconTerm.objects.filter(category=category).values_list("code", flat=True))
+        if code not in allowed:
+            errors[field_name] = (
+                f"{code!r} is not a known {category.replace('_', ' ')} code; "
+                f"allowed: {', '.join(sorted(allowed))}."
+            )
+    return errors
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Location(TimestampedModel):
+    """Where a monitoring point is: WGS84 coordinates and the land surface there."""
+
+    latitude = models.FloatField(
+        validators=[MinValueValidator(-90.0), MaxValueValidator(90.0), validate_finite],
+        help_text="Decimal degrees, WGS84.",
+    )
+    longitude = models.FloatField(
+        validators=[MinValueValidator(-180.0), MaxValueValidator(180.0), validate_finite],
+        help_text="Decimal degrees, WGS84.",
+    )
+    land_surface_elevation_ft = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-1500.0), MaxValueValidator(30000.0), validate_finite],
+    )
+    vertical_datum = models.CharField(max_length=16, blank=True, help_text="e.g. NAVD88")
+    county = models.CharField(max_length=64, blank=True, db_index=True)
+    state = models.CharField(max_length=2, blank=True, help_text="Two-letter code, e.g. NM.")
+    huc = models.CharField("hydrologic unit code", max_length=16, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90),
+                name="location_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__gte=-180, longitude__lte=180),
+                name="location_longitude_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = ", ".join(part for part in (self.county, self.state) if part)
+        return f"{self.latitude:.5f}, {self.longitude:.5f}" + (f" ({where})" if where else "")
+
+
+class Group(TimestampedModel):
+    """A monitoring network or project that wells belong to."""
+
+    class Kind(models.TextChoices):
+        NETWORK = "network", "Monitoring network"
+        PROJECT = "project", "Project"
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.NETWORK)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(TimestampedModel):
+    """A person or office responsible for, or with access to, a well."""
+
+    name = models.CharField(max_length=120)
+    organization = models.CharField(max_length=120, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organization})" if self.organization else self.name
+
+
+class Well(TimestampedModel):
+    """A monitoring point: a well, spring or piezometer, named by its site number."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+        DESTROYED = "destroyed", "Destroyed"
+
+    site_no = models.CharField(
+        "site number",
+        max_length=32,
+        unique=True,
+        help_text="A USGS 15-digit site number or a local point id such as AR0001.",
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, default="well", help_text="Lexicon: well kind.")
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    well_depth_ft = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(50000.0), validate_finite],
+    )
+    aquifer = models.CharField(max_length=120, blank=True, db_index=True)
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="wells")
+    groups = models.ManyToManyField(Group, blank=True, related_name="wells")
+    contacts = models.ManyToManyField(
+        Contact, through="WellContact", blank=True, related_name="wells"
+    )
+
+    class Meta:
+        ordering = ["site_no"]
+
+    def __str__(self) -> str:
+        return f"{self.site_no} {self.name}"
+
+    def clean(self) -> None:
+        errors = lexicon_errors(self, {"kind": LexiconTerm.Category.WELL_KIND})
+        if errors:
+            raise ValidationError(errors)
+
+
+class WellContact(models.Model):
+    """A contact's role at a well (owner, operator, field technician, ...)."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        OPERATOR = "operator", "Operator"
+        TECHNICIAN = "technician", "Field technician"
+        DATA_MANAGER = "data_manager", "Data manager"
+
+    well = models.ForeignKey(Well, on_delete=models.CASCADE, related_name="well_contacts")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="well_roles")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.OWNER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["well", "contact", "role"], name="wellcontact_unique_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} – {self.get_role_display()} of {self.well.site_no}"
+
+
+class Sensor(TimestampedModel):
+    """A pressure transducer or other logger."""
+
+    serial_no = models.CharField("serial number", max_length=64, unique=True)
+    model = models.CharField(max_length=120, blank=True)
+    manufacturer = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["serial_no"]
+
+    def __str__(self) -> str:
+        return f"{self.manufacturer} {self.model} #{self.serial_no}".strip()
+
+
+class Deployment(TimestampedModel):
+    """A sensor installed in a well between two dates (removed_on empty: still there)."""
+
+    sensor = models.ForeignKey(Sensor, on_delete=models.PROTECT, related_name="deployments")
+    well = models.ForeignKey(Well, on_delete=models.CASCADE, related_name="deployments")
+    installed_on = models.DateField()
+    removed_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-installed_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(removed_on__isnull=True)
+                | models.Q(removed_on__gte=models.F("installed_on")),
+                name="deployment_removed_after_installed",
+                violation_error_message="A sensor cannot be removed before it was installed.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sensor} in {self.well.site_no} from {self.installed_on}"
+
+
+def validate_aware(value) -> None:
+    if value is not None and timezone.is_naive(value):
+        raise ValidationError(
+            "%(value)s has no time zone; give an offset (e.g. -07:00) or a zone.",
+            params={"value": value},
+        )
+
+
+# Level statuses under which a reading can have no depth value.
+NO_VALUE_STATUSES = ("dry", "obstructed", "flowing", "pumping", "destroyed", "other")
+
+
+class Observation(models.Model):
+    """One water level: depth to water below land surface at a time, with how and by whom.
+
+    ``depth_to_water_ft`` is empty when the well was dry or obstructed; the level status
+    then says why. Negative depths are legal (a flowing well's head above land surface).
+    """
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Manual"
+        TRANSDUCER = "transducer", "Transducer"
+        IMPORT = "import", "Import"
+
+    well = models.ForeignKey(Well, on_delete=models.CASCADE, related_name="observations")
+    observed_at = models.DateTimeField(validators=[validate_aware])
+    depth_to_water_ft = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-1000.0), MaxValueValidator(10000.0), validate_finite],
+        help_text="Below land surface; negative above it (flowing). Empty when dry.",
+    )
+    water_level_elevation_ft = models.FloatField(
+        null=True, blank=True, validators=[validate_finite]
+    )
+    elevation_datum = models.CharField(max_length=16, blank=True, help_text="e.g. NAVD88")
+    measuring_point_height_ft = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-100.0), MaxValueValidator(100.0), validate_finite],
+    )
+    method = models.CharField(max_length=32, blank=True, help_text="Lexicon: method.")
+    level_status = models.CharField(
+        max_length=32, default="static", help_text="Lexicon: level status."
+    )
+    data_quality = models.CharField(
+        max_length=32, default="provisional", help_text="Lexicon: data quality."
+    )
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
+    measured_by = models.CharField(max_length=120, blank=True)
+    notes = models.TextField(blank=True)
+    sensor = models.ForeignKey(
+        Sensor, on_delete=models.SET_NULL, null=True, blank=True, related_name="observations"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["well", "observed_at"]
+        constraints = [
+            # The idempotency key of every import, and the index behind "one well's series
+            # in time order": (well, observed_at) serves both.
+            models.UniqueConstraint(
+                fields=["well", "observed_at"],
+                name="observation_unique_well_time",
+                violation_error_message="This well already has a reading at that time.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(depth_to_water_ft__isnull=False)
+                | models.Q(level_status__in=NO_VALUE_STATUSES),
+                name="observation_value_or_reason",
+                violation_error_message=(
+                    "A reading without a depth needs a level status that says why "
+                    "(dry, obstructed, flowing, pumping, destroyed or other)."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["observed_at"], name="observation_time_idx")]
+
+    def __str__(self) -> str:
+        value = "—" if self.depth_to_water_ft is None else f"{self.depth_to_water_ft} ft"
+        return f"{self.well_id} @ {self.observed_at:%Y-%m-%d %H:%M} {value}"
+
+    def clean(self) -> None:
+        errors = lexicon_errors(
+            self,
+            {
+                "method": LexiconTerm.Category.METHOD,
+                "level_status": LexiconTerm.Category.LEVEL_STATUS,
+                "data_quality": LexiconTerm.Category.DATA_QUALITY,
+            },
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Sample(TimestampedModel):
+    """A water sample taken from a well for chemistry."""
+
+    well = models.ForeignKey(Well, on_delete=models.CASCADE, related_name="samples")
+    sampled_at = models.DateTimeField(validators=[validate_aware])
+    collected_by = models.CharField(max_length=120, blank=True)
+    laboratory = models.CharField(max_length=120, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["well", "-sampled_at"]
+
+    def __str__(self) -> str:
+        return f"{self.well.site_no} sample {self.sampled_at:%Y-%m-%d}"
+
+
+class SampleResult(models.Model):
+    """One analyte's result for a sample. ``below_detection`` means ``value`` is the
+    detection limit, not a measured concentration."""
+
+    sample = models.ForeignKey(Sample, on_delete=models.CASCADE, related_name="results")
+    analyte = models.CharField(max_length=64)
+    value = models.FloatField(validators=[validate_finite])
+    unit = models.CharField(max_length=16, help_text="e.g. mg/L, µS/cm, pH units")
+    below_detection = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["sample", "analyte"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sample", "analyte"], name="sampleresult_unique_analyte"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        prefix = "<" if self.below_detection else ""
+        return f"{self.analyte} {prefix}{self.value} {self.unit}"

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "Piezo administration"
+admin.site.site_title = "Piezo admin"
+admin.site.index_title = "Groundwater monitoring data"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,125 @@
+"""Every admin page renders for a data manager, forms name bad fields, and the observation
+inline shows one page of a long series."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from apps.monitoring.models import Location, Observation
+
+from .factories import location_create, one_of_each, well_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    user = get_user_model().objects.create_superuser("manager", "m@example.org", "pw-12345!")
+    client.force_login(user)
+    return client
+
+
+def test_every_monitoring_admin_page_renders(staff_client):
+    objects = one_of_each()
+    registered = [m for m in admin.site._registry if m._meta.app_label == "monitoring"]
+    assert len(registered) == 11
+    for model in registered:
+        opts = model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        assert staff_client.get(changelist).status_code == 200, changelist
+        add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+        assert staff_client.get(add).status_code == 200, add
+        instance = objects.get(model) or model.objects.first()
+        change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk])
+        assert staff_client.get(change).status_code == 200, change
+
+
+def test_changelist_search_and_filters_render(staff_client):
+    one_of_each()
+    url = reverse("admin:monitoring_observation_changelist")
+    response = staff_client.get(url, {"q": "TW", "source": "manual", "observed_at__year": "2024"})
+    assert response.status_code == 200
+
+
+def test_admin_is_staff_only(client):
+    response = client.get(reverse("admin:monitoring_well_changelist"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_observation_inline_is_paginated(staff_client):
+    well = well_create()
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    Observation.objects.bulk_create(
+        Observation(well=well, observed_at=start + timedelta(days=i), depth_to_water_ft=i)
+        for i in range(60)
+    )
+    url = reverse("admin:monitoring_well_change", args=[well.pk])
+    first = staff_client.get(url)
+    assert "Page 1 of 3 (60 observations)" in first.text
+    formset = next(
+        f for f in first.context["inline_admin_formsets"] if f.formset.model is Observation
+    )
+    assert len(formset.formset.forms) == 25
+    # Newest first: page 1 holds day 59 down to day 35.
+    assert formset.formset.forms[0].instance.depth_to_water_ft == 59
+    last = staff_client.get(url, {"observations-page": 3})
+    formset = next(
+        f for f in last.context["inline_admin_formsets"] if f.formset.model is Observation
+    )
+    assert [f.instance.depth_to_water_ft for f in formset.formset.forms] == list(range(9, -1, -1))
+
+
+def test_admin_form_names_the_out_of_range_coordinate(staff_client):
+    url = reverse("admin:monitoring_location_add")
+    response = staff_client.post(url, {"latitude": "95", "longitude": "-106"})
+    assert response.status_code == 200
+    assert "latitude" in response.context["adminform"].form.errors
+    assert Location.objects.count() == 0
+
+
+def test_admin_form_refuses_an_unknown_lexicon_code(staff_client):
+    well = well_create()
+    url = reverse("admin:monitoring_observation_add")
+    response = staff_client.post(
+        url,
+        {
+            "well": well.pk,
+            "observed_at_0": "2024-05-01",
+            "observed_at_1": "09:00:00",
+            "depth_to_water_ft": "12.5",
+            "level_status": "made-up",
+            "data_quality": "approved",
+            "source": "manual",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "level_status" in errors
+    assert Observation.objects.count() == 0
+
+
+def test_admin_refuses_a_duplicate_site_no(staff_client):
+    existing = well_create(site_no="AR0001")
+    response = staff_client.post(
+        reverse("admin:monitoring_well_add"),
+        {
+            "site_no": "AR0001",
+            "name": "Duplicate",
+            "kind": "well",
+            "status": "active",
+            "location": location_create().pk,
+            "well_contacts-TOTAL_FORMS": "0",
+            "well_contacts-INITIAL_FORMS": "0",
+            "deployments-TOTAL_FORMS": "0",
+            "deployments-INITIAL_FORMS": "0",
+            "observations-TOTAL_FORMS": "0",
+            "observations-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "site_no" in response.context["adminform"].form.errors
+    assert existing.__class__.objects.filter(site_no="AR0001").count() == 1
