@@ -155,7 +155,6 @@ class Well(TimestampedModel):
     site_no = models.CharField(
         "site number",
         max_length=32,
-        unique=True,
         help_text="A USGS 15-digit site number or a local point id such as AR0001.",
     )
     name = models.CharField(max_length=200)
@@ -177,6 +176,10 @@ class Well(TimestampedModel):
 
     class Meta:
         ordering = ["site_no"]
+        constraints = [
+            # Django's default message names the site_no field; a custom one would not.
+            models.UniqueConstraint(fields=["site_no"], name="well_unique_site_no"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.site_no} {self.name}"
