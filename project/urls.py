@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import path
 
+from apps.api.api import api
+
 admin.site.site_header = "Piezo administration"
 admin.site.site_title = "Piezo admin"
 admin.site.index_title = "Groundwater monitoring data"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
 ]

@@ -8,22 +8,282 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from . import demo
+from .events import event_publish_on_commit
 from .models import (
+    NO_VALUE_STATUSES,
     Contact,
     Deployment,
     Group,
+    LexiconTerm,
     Location,
+    Observation,
     Sample,
     SampleResult,
     Sensor,
     Well,
     WellContact,
 )
+from .vocabulary import LEXICON
+
+
+class NotFoundError(Exception):
+    """The named object does not exist (the API answers 404)."""
+
+
+class ConflictError(Exception):
+    """The change collides with existing data (the API answers 409)."""
+
+    def __init__(self, message: str, *, constraint: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.constraint = constraint
+        self.field = field
+
+
+# Each named constraint a client can run into, with the field and message to report.
+CONFLICTS = {
+    "well_unique_site_no": ("site_no", "A well with this site number already exists."),
+    "observation_unique_well_time": (
+        "observed_at",
+        "This well already has a reading at that time.",
+    ),
+    "lexicon_unique_code": ("code", "This vocabulary already has that code."),
+    "sampleresult_unique_analyte": ("results", "A sample can have one result per analyte."),
+    # Group.name is unique=True, so PostgreSQL names the constraint itself.
+    "monitoring_group_name_key": ("name", "A group with this name already exists."),
+}
+
+
+def conflict_for_constraint(constraint: str) -> ConflictError | None:
+    """The ConflictError for a violated constraint name, or None if it is not one of ours."""
+    if constraint in CONFLICTS:
+        field, message = CONFLICTS[constraint]
+        return ConflictError(message, constraint=constraint, field=field)
+    return None
+
+
+def lexicon_seed(*, term_model: type = LexiconTerm) -> int:
+    """Create the starting vocabularies that are missing; returns how many were created."""
+    created = 0
+    for category, terms in LEXICON.items():
+        for code, label, definition in terms:
+            _, was_created = term_model.objects.get_or_create(
+                category=category, code=code, defaults={"label": label, "definition": definition}
+            )
+            created += was_created
+    return created
+
+
+def _vocabulary() -> dict[str, set[str]]:
+    vocabulary: dict[str, set[str]] = {}
+    for category, code in LexiconTerm.objects.values_list("category", "code"):
+        vocabulary.setdefault(category, set()).add(code)
+    return vocabulary
+
+
+def well_create(*, data: dict[str, Any]) -> Well:
+    """Create a well and its location from validated API input; one transaction."""
+    data = dict(data)
+    location_data = data.pop("location")
+    group_names = data.pop("groups", [])
+    with transaction.atomic():
+        if Well.objects.filter(site_no=data.get("site_no")).exists():
+            raise conflict_for_constraint("well_unique_site_no")
+        location = Location(**location_data)
+        _location_clean(location)
+        location.save()
+        well = Well(location=location, **data)
+        well.full_clean(validate_constraints=False)
+        well.save()
+        well.groups.set(_groups_by_name(group_names))
+        event_publish_on_commit(kind="wells.changed", payload={"site_no": well.site_no})
+    return well
+
+
+def _location_clean(location: Location) -> None:
+    """full_clean, with each error keyed under "location." as the API input nests it."""
+    try:
+        location.full_clean()
+    except ValidationError as error:
+        raise ValidationError({f"location.{k}": v for k, v in error.message_dict.items()}) from None
+
+
+def _groups_by_name(names: list[str]) -> list[Group]:
+    groups = list(Group.objects.filter(name__in=names))
+    missing = sorted(set(names) - {g.name for g in groups})
+    if missing:
+        raise ValidationError({"groups": f"Unknown group(s): {', '.join(missing)}."})
+    return groups
+
+
+def well_update(*, site_no: str, changes: dict[str, Any]) -> Well:
+    """Apply a partial update (only the given fields) to a well and its location."""
+    changes = dict(changes)
+    with transaction.atomic():
+        well = (
+            Well.objects.select_related("location")
+            .select_for_update()
+            .filter(site_no=site_no)
+            .first()
+        )
+        if well is None:
+            raise NotFoundError(f"No well with site number {site_no!r}.")
+        location_changes = changes.pop("location", None) or {}
+        group_names = changes.pop("groups", None)
+        new_site_no = changes.get("site_no")
+        if (
+            new_site_no
+            and new_site_no != site_no
+            and Well.objects.filter(site_no=new_site_no).exists()
+        ):
+            raise conflict_for_constraint("well_unique_site_no")
+        for field, value in location_changes.items():
+            setattr(well.location, field, value)
+        if location_changes:
+            _location_clean(well.location)
+            well.location.save()
+        for field, value in changes.items():
+            setattr(well, field, value)
+        well.full_clean(validate_constraints=False)
+        well.save()
+        if group_names is not None:
+            well.groups.set(_groups_by_name(group_names))
+        event_publish_on_commit(kind="wells.changed", payload={"site_no": well.site_no})
+    return well
+
+
+def well_delete(*, site_no: str) -> None:
+    """Delete a well with its readings and samples."""
+    with transaction.atomic():
+        deleted, _ = Well.objects.filter(site_no=site_no).delete()
+        if not deleted:
+            raise NotFoundError(f"No well with site number {site_no!r}.")
+        event_publish_on_commit(kind="wells.changed", payload={"site_no": site_no})
+
+
+def _observation_errors(
+    reading: Observation, *, vocabulary: dict[str, set[str]]
+) -> dict[str, list[str]]:
+    """Field errors for one reading, without a query per row (batches can be large)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        reading.clean_fields(exclude={"well"})
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    for field, category in (
+        ("method", "method"),
+        ("level_status", "level_status"),
+        ("data_quality", "data_quality"),
+    ):
+        code = getattr(reading, field)
+        allowed = vocabulary.get(category, set())
+        if code and code not in allowed:
+            errors.setdefault(field, []).append(
+                f"{code!r} is not a known {category.replace('_', ' ')} code; "
+                f"allowed: {', '.join(sorted(allowed))}."
+            )
+    if reading.depth_to_water_ft is None and reading.level_status not in NO_VALUE_STATUSES:
+        errors.setdefault("depth_to_water_ft", []).append(
+            "A reading without a depth needs a level status that says why "
+            f"({', '.join(NO_VALUE_STATUSES)})."
+        )
+    return errors
+
+
+def observation_create_many(*, site_no: str, readings: list[dict[str, Any]]) -> list[Observation]:
+    """Add readings to a well, all or nothing, in one transaction.
+
+    Raises ValidationError keyed "<index>.<field>" for invalid rows, and ConflictError
+    when a reading already exists at the same time (in the database or twice in the batch).
+    """
+    with transaction.atomic():
+        well = Well.objects.filter(site_no=site_no).first()
+        if well is None:
+            raise NotFoundError(f"No well with site number {site_no!r}.")
+        vocabulary = _vocabulary()
+        observations = [Observation(well=well, **reading) for reading in readings]
+        errors: dict[str, list[str]] = {}
+        for index, reading in enumerate(observations):
+            for field, messages in _observation_errors(reading, vocabulary=vocabulary).items():
+                errors[f"{index}.{field}"] = messages
+        if errors:
+            raise ValidationError(errors)
+        times = [reading.observed_at for reading in observations]
+        if (
+            len(set(times)) != len(times)
+            or Observation.objects.filter(well=well, observed_at__in=times).exists()
+        ):
+            raise conflict_for_constraint("observation_unique_well_time")
+        created = Observation.objects.bulk_create(observations)
+        event_publish_on_commit(
+            kind="observations.created",
+            payload={"site_no": well.site_no, "observation_ids": [o.pk for o in created]},
+        )
+    return created
+
+
+def sample_create(*, data: dict[str, Any]) -> Sample:
+    """Create a sample and its results for the well named by ``site_no``."""
+    data = dict(data)
+    results = data.pop("results", [])
+    site_no = data.pop("site_no")
+    with transaction.atomic():
+        well = Well.objects.filter(site_no=site_no).first()
+        if well is None:
+            raise ValidationError({"site_no": f"No well with site number {site_no!r}."})
+        analytes = [result["analyte"] for result in results]
+        if len(set(analytes)) != len(analytes):
+            raise conflict_for_constraint("sampleresult_unique_analyte")
+        sample = Sample(well=well, **data)
+        sample.full_clean()
+        sample.save()
+        result_rows = [SampleResult(sample=sample, **result) for result in results]
+        for index, row in enumerate(result_rows):
+            try:
+                row.full_clean(exclude={"sample"}, validate_constraints=False)
+            except ValidationError as error:
+                raise ValidationError(
+                    {f"results.{index}.{k}": v for k, v in error.message_dict.items()}
+                ) from None
+        SampleResult.objects.bulk_create(result_rows)
+        event_publish_on_commit(kind="samples.created", payload={"site_no": site_no})
+    return sample
+
+
+def contact_create(*, data: dict[str, Any]) -> Contact:
+    contact = Contact(**data)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+def group_create(*, data: dict[str, Any]) -> Group:
+    with transaction.atomic():
+        if Group.objects.filter(name=data.get("name")).exists():
+            raise conflict_for_constraint("monitoring_group_name_key")
+        group = Group(**data)
+        group.full_clean(validate_unique=False)
+        group.save()
+    return group
+
+
+def lexicon_term_create(*, data: dict[str, Any]) -> LexiconTerm:
+    with transaction.atomic():
+        if LexiconTerm.objects.filter(
+            category=data.get("category"), code=data.get("code")
+        ).exists():
+            raise conflict_for_constraint("lexicon_unique_code")
+        term = LexiconTerm(**data)
+        term.full_clean(validate_constraints=False)
+        term.save()
+    return term
+
 
 ProgressCallback = Callable[[int], None]
 

@@ -1,0 +1,44 @@
+"""Who may write. Reads are public; a write needs a bearer token (manage.py
+create_api_token) or a staff session that passes the CSRF check, and the user behind
+either must hold the Django permission the operation names (e.g. monitoring.add_well)."""
+
+from django.http import HttpRequest
+from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.security import HttpBearer
+from ninja.utils import check_csrf
+
+from .selectors import api_token_user
+
+
+class WriteAccess(HttpBearer):
+    """Bearer token or staff session, plus ``permission``. Runs sync: every write
+    operation is a sync view, so this lookup shares its thread and connection."""
+
+    def __init__(self, permission: str) -> None:
+        super().__init__()
+        self.permission = permission
+
+    def __call__(self, request: HttpRequest):
+        header = request.headers.get("Authorization")
+        if header is not None:
+            scheme, _, raw_token = header.partition(" ")
+            if scheme.lower() != "bearer" or not raw_token.strip():
+                raise AuthenticationError(message="Use 'Authorization: Bearer <token>'.")
+            user = api_token_user(raw_token=raw_token.strip())
+            if user is None:
+                raise AuthenticationError(message="The token is unknown or revoked.")
+        else:
+            user = request.user
+            if not user.is_authenticated:
+                return None  # ninja answers 401
+            if not user.is_staff:
+                raise AuthorizationError(message="Session writes are for staff users.")
+            if check_csrf(request) is not None:
+                raise AuthorizationError(message="CSRF check failed: send the X-CSRFToken header.")
+        if not user.has_perm(self.permission):
+            raise AuthorizationError(message=f"{user} lacks the {self.permission} permission.")
+        request.user = user
+        return user
+
+    def authenticate(self, request: HttpRequest, token: str):  # pragma: no cover - unused
+        raise NotImplementedError

@@ -1,0 +1,27 @@
+"""Stats and health: the figures on the landing page, and whether the service can serve."""
+
+from django.http import HttpRequest
+from ninja import Router
+
+from apps.monitoring import selectors
+
+from ..schemas import HealthOut, StatsOut
+
+router = Router(tags=["system"])
+
+
+@router.get("/stats", response=StatsOut, summary="Headline figures")
+async def stats(request: HttpRequest):
+    """Totals: wells (and by status), active wells, observations, observations in the last
+    30 days, the latest reading time, and samples."""
+    return await selectors.stats_aget()
+
+
+@router.get("/health", response={200: HealthOut, 503: HealthOut}, summary="Liveness and readiness")
+async def health(request: HttpRequest):
+    """200 when the database answers, 503 when it does not."""
+    try:
+        await selectors.database_aping()
+    except Exception as exc:  # any failure to reach the database means "not ready"
+        return 503, {"status": "unavailable", "database": f"error: {type(exc).__name__}"}
+    return 200, {"status": "ok", "database": "ok"}

@@ -1,0 +1,274 @@
+"""Wells and their water-level series. Reads are async views over the async ORM; writes
+are sync views whose transaction is one service call (django-ninja then runs the whole
+path view async and each sync operation through sync_to_async)."""
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from django.http import HttpRequest, StreamingHttpResponse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from apps.monitoring import exports, selectors, services
+
+from ..auth import WriteAccess
+from ..errors import ApiError
+from ..pagination import apaginate, link
+from ..schemas import (
+    ErrorOut,
+    GeoJSONOut,
+    ObservationBatchIn,
+    ObservationIn,
+    ObservationPageOut,
+    ObservationsCreatedOut,
+    PageParams,
+    WellDetailOut,
+    WellIn,
+    WellOut,
+    WellPageOut,
+    WellPatch,
+    WellStatus,
+)
+
+router = Router(tags=["wells"])
+
+READ_ERRORS = {400: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+class WellQuery(Schema):
+    status: WellStatus | None = None
+    kind: str | None = Field(None, max_length=32)
+    county: str | None = Field(None, max_length=64)
+    aquifer: str | None = Field(None, max_length=120)
+    group: str | None = Field(None, max_length=120)
+    q: str | None = Field(None, max_length=100, description="Part of the name or site number.")
+    bbox: str | None = Field(
+        None, description="min_lon,min_lat,max_lon,max_lat (WGS84)", examples=["-107,34,-106,35"]
+    )
+    ordering: Literal[selectors.WELL_ORDERINGS] = "site_no"
+
+    def to_filters(self) -> selectors.WellFilters:
+        return selectors.WellFilters(
+            **self.dict(exclude={"bbox"}), bbox=_parse_bbox(self.bbox) if self.bbox else None
+        )
+
+
+def _parse_bbox(raw: str) -> tuple[float, float, float, float]:
+    parts = raw.split(",")
+    try:
+        numbers = [float(part) for part in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) != 4 or any(n != n or abs(n) == float("inf") for n in numbers):
+        raise ApiError(
+            400,
+            "bad_request",
+            f"bbox must be four numbers min_lon,min_lat,max_lon,max_lat; got {raw!r}.",
+            loc=["query", "bbox"],
+        )
+    min_lon, min_lat, max_lon, max_lat = numbers
+    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise ApiError(
+            400,
+            "bad_request",
+            "bbox must satisfy -180 <= min_lon <= max_lon <= 180 and "
+            "-90 <= min_lat <= max_lat <= 90.",
+            loc=["query", "bbox"],
+        )
+    return min_lon, min_lat, max_lon, max_lat
+
+
+@router.get("/wells", response={200: WellPageOut, **READ_ERRORS}, summary="List wells")
+async def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Query[PageParams]):
+    """Wells matching the filters, a page at a time (page_size up to 1,000)."""
+    return await apaginate(request, selectors.well_queryset(filters=filters.to_filters()), paging)
+
+
+@router.get("/wells.geojson", response={200: GeoJSONOut, 400: ErrorOut}, summary="Wells as GeoJSON")
+async def well_geojson(request: HttpRequest, filters: Query[WellQuery]):
+    """The same filters as /wells, as a GeoJSON FeatureCollection of points."""
+    wells = selectors.well_queryset(filters=filters.to_filters())
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [well.location.longitude, well.location.latitude],
+            },
+            "properties": {
+                "site_no": well.site_no,
+                "name": well.name,
+                "kind": well.kind,
+                "status": well.status,
+                "aquifer": well.aquifer,
+                "county": well.location.county,
+            },
+        }
+        async for well in wells
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+@router.post(
+    "/wells",
+    response={201: WellOut, **WRITE_ERRORS},
+    auth=WriteAccess("monitoring.add_well"),
+    summary="Create a well",
+)
+def well_create(request: HttpRequest, payload: WellIn):
+    return 201, services.well_create(data=payload.dict())
+
+
+@router.get("/wells/{site_no}", response={200: WellDetailOut, **READ_ERRORS}, summary="One well")
+async def well_detail(request: HttpRequest, site_no: str):
+    """A well with its location, groups, contacts, latest reading and series summary."""
+    well = await selectors.well_aget(site_no=site_no)
+    if well is None:
+        raise ApiError(
+            404, "not_found", f"No well with site number {site_no!r}.", loc=["path", "site_no"]
+        )
+    summary = await selectors.well_series_asummary(well_id=well.pk)
+    latest = summary.pop("latest")
+    return {
+        **{
+            field: getattr(well, field)
+            for field in WellDetailOut.model_fields
+            if hasattr(well, field)
+        },
+        "location": well.location,
+        "groups": [group.name for group in well.groups.all()],
+        "contacts": [
+            {
+                "name": role.contact.name,
+                "organization": role.contact.organization,
+                "role": role.role,
+            }
+            for role in well.well_contacts.all()
+        ],
+        "latest_observation": {**latest, "site_no": well.site_no} if latest else None,
+        "series": summary,
+    }
+
+
+@router.patch(
+    "/wells/{site_no}",
+    response={200: WellOut, **WRITE_ERRORS},
+    auth=WriteAccess("monitoring.change_well"),
+    summary="Update a well",
+)
+def well_update(request: HttpRequest, site_no: str, payload: WellPatch):
+    return services.well_update(site_no=site_no, changes=payload.dict(exclude_unset=True))
+
+
+@router.delete(
+    "/wells/{site_no}",
+    response={204: None, **WRITE_ERRORS},
+    auth=WriteAccess("monitoring.delete_well"),
+    summary="Delete a well and its readings",
+)
+def well_delete(request: HttpRequest, site_no: str):
+    services.well_delete(site_no=site_no)
+    return 204, None
+
+
+class ObservationQuery(Schema):
+    start: datetime | None = Field(None, description="ISO 8601; without an offset, UTC.")
+    end: datetime | None = Field(None, description="ISO 8601; without an offset, UTC.")
+    data_quality: str | None = Field(None, max_length=32)
+    source: Literal["manual", "transducer", "import"] | None = None
+    after: datetime | None = Field(None, description="Page cursor: readings after this time.")
+    before: datetime | None = Field(None, description="Page cursor: readings before this time.")
+    page_size: int = Field(500, ge=1, le=1000)
+    format: Literal["json", "csv"] = Field("json", description="csv streams the whole range.")
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or timezone.is_aware(value):
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+@router.get(
+    "/wells/{site_no}/observations",
+    response={200: ObservationPageOut, **READ_ERRORS},
+    summary="A well's water levels",
+    openapi_extra={
+        "responses": {
+            200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+        }
+    },
+)
+async def observation_list(request: HttpRequest, site_no: str, query: Query[ObservationQuery]):
+    """The series in time order, paged by time (``next``/``previous`` carry the cursor;
+    there is no total count), or with ``format=csv`` the whole range streamed as CSV."""
+    start, end = _aware(query.start), _aware(query.end)
+    if start and end and start > end:
+        raise ApiError(400, "bad_request", "start is after end.", loc=["query", "start"])
+    if query.after and query.before:
+        raise ApiError(
+            400, "bad_request", "Give after or before, not both.", loc=["query", "after"]
+        )
+    well_id = await selectors.well_aget_id(site_no=site_no)
+    if well_id is None:
+        raise ApiError(
+            404, "not_found", f"No well with site number {site_no!r}.", loc=["path", "site_no"]
+        )
+    filters = selectors.ObservationFilters(
+        start=start, end=end, data_quality=query.data_quality, source=query.source
+    )
+    if query.format == "csv":
+        response = StreamingHttpResponse(
+            exports.observation_csv_astream(well_id=well_id, site_no=site_no, filters=filters),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{exports.csv_filename(site_no)}"'
+        return response
+    after, before = _aware(query.after), _aware(query.before)
+    rows, more = await selectors.observation_apage(
+        well_id=well_id, filters=filters, after=after, before=before, limit=query.page_size
+    )
+    going_back = before is not None
+    has_next = bool(rows) and (going_back or more)
+    has_previous = bool(rows) and (more if going_back else after is not None)
+    return {
+        "site_no": site_no,
+        "next": link(request, after=rows[-1]["observed_at"].isoformat(), before=None)
+        if has_next
+        else None,
+        "previous": link(request, before=rows[0]["observed_at"].isoformat(), after=None)
+        if has_previous
+        else None,
+        "results": [{**row, "site_no": site_no} for row in rows],
+    }
+
+
+@router.post(
+    "/wells/{site_no}/observations",
+    response={201: ObservationsCreatedOut, **WRITE_ERRORS},
+    auth=WriteAccess("monitoring.add_observation"),
+    summary="Add one reading or a batch",
+)
+def observation_create(
+    request: HttpRequest, site_no: str, payload: ObservationIn | ObservationBatchIn
+):
+    """One reading (an object) or a batch (an array of up to 10,000), all or nothing."""
+    readings = payload if isinstance(payload, list) else [payload]
+    created = services.observation_create_many(
+        site_no=site_no, readings=[reading.dict() for reading in readings]
+    )
+    return 201, {
+        "site_no": site_no,
+        "created": len(created),
+        "results": [
+            {**{f: getattr(o, f) for f in selectors.OBSERVATION_FIELDS}, "site_no": site_no}
+            for o in created
+        ],
+    }

@@ -1,0 +1,324 @@
+"""Request and response shapes. Numbers refuse NaN and infinities; times must carry an
+offset (a naive time is ambiguous for a network that spans time zones)."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Schema
+from pydantic import AwareDatetime
+
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+Text = Annotated[str, Field(max_length=4000)]
+
+
+class ErrorItem(Schema):
+    loc: list[str | int] | None = None
+    msg: str
+    type: str | None = None
+
+
+class ErrorOut(Schema):
+    detail: list[ErrorItem]
+    code: str
+
+
+class PageParams(Schema):
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(50, ge=1, le=1000)
+
+
+class PageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
+
+
+# --- Stats and health -----------------------------------------------------------------
+
+
+class StatsOut(Schema):
+    wells: int
+    active_wells: int
+    wells_by_status: dict[str, int]
+    observations: int
+    observations_last_30_days: int
+    latest_observed_at: datetime | None
+    samples: int
+
+
+class HealthOut(Schema):
+    status: Literal["ok", "unavailable"]
+    database: str
+
+
+# --- Wells ----------------------------------------------------------------------------
+
+
+class LocationOut(Schema):
+    latitude: float
+    longitude: float
+    land_surface_elevation_ft: float | None
+    vertical_datum: str
+    county: str
+    state: str
+    huc: str
+
+
+class LocationIn(Schema):
+    latitude: FiniteFloat = Field(..., ge=-90, le=90)
+    longitude: FiniteFloat = Field(..., ge=-180, le=180)
+    land_surface_elevation_ft: FiniteFloat | None = Field(None, ge=-1500, le=30000)
+    vertical_datum: str = Field("", max_length=16)
+    county: str = Field("", max_length=64)
+    state: str = Field("", max_length=2)
+    huc: str = Field("", max_length=16)
+
+
+class LocationPatch(Schema):
+    latitude: FiniteFloat = Field(None, ge=-90, le=90)
+    longitude: FiniteFloat = Field(None, ge=-180, le=180)
+    land_surface_elevation_ft: FiniteFloat | None = Field(None, ge=-1500, le=30000)
+    vertical_datum: str = Field(None, max_length=16)
+    county: str = Field(None, max_length=64)
+    state: str = Field(None, max_length=2)
+    huc: str = Field(None, max_length=16)
+
+
+SiteNo = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+WellStatus = Literal["active", "inactive", "destroyed"]
+
+
+class WellOut(Schema):
+    site_no: str
+    name: str
+    kind: str
+    status: str
+    aquifer: str
+    well_depth_ft: float | None
+    county: str = Field(..., alias="location.county")
+    state: str = Field(..., alias="location.state")
+    latitude: float = Field(..., alias="location.latitude")
+    longitude: float = Field(..., alias="location.longitude")
+    updated_at: datetime
+
+
+class WellPageOut(PageOut):
+    results: list[WellOut]
+
+
+class ObservationOut(Schema):
+    id: int
+    site_no: str
+    observed_at: datetime
+    depth_to_water_ft: float | None
+    water_level_elevation_ft: float | None
+    elevation_datum: str
+    measuring_point_height_ft: float | None
+    method: str
+    level_status: str
+    data_quality: str
+    source: str
+    measured_by: str
+    notes: str
+
+
+class SeriesSummaryOut(Schema):
+    count: int
+    first_observed_at: datetime | None
+    last_observed_at: datetime | None
+    min_depth_to_water_ft: float | None
+    max_depth_to_water_ft: float | None
+
+
+class ContactRoleOut(Schema):
+    name: str
+    organization: str
+    role: str
+
+
+class WellDetailOut(Schema):
+    site_no: str
+    name: str
+    kind: str
+    status: str
+    aquifer: str
+    well_depth_ft: float | None
+    location: LocationOut
+    groups: list[str]
+    contacts: list[ContactRoleOut]
+    latest_observation: ObservationOut | None
+    series: SeriesSummaryOut
+    created_at: datetime
+    updated_at: datetime
+
+
+class WellIn(Schema):
+    site_no: SiteNo
+    name: str = Field(..., min_length=1, max_length=200)
+    kind: str = Field("well", max_length=32)
+    status: WellStatus = "active"
+    well_depth_ft: FiniteFloat | None = Field(None, ge=0, le=50000)
+    aquifer: str = Field("", max_length=120)
+    location: LocationIn
+    groups: list[Annotated[str, Field(max_length=120)]] = Field(
+        default_factory=list, max_length=100
+    )
+
+
+class WellPatch(Schema):
+    site_no: SiteNo = None
+    name: str = Field(None, min_length=1, max_length=200)
+    kind: str = Field(None, max_length=32)
+    status: WellStatus = None
+    well_depth_ft: FiniteFloat | None = Field(None, ge=0, le=50000)
+    aquifer: str = Field(None, max_length=120)
+    location: LocationPatch = None
+    groups: list[Annotated[str, Field(max_length=120)]] = Field(None, max_length=100)
+
+
+class GeoJSONFeature(Schema):
+    type: Literal["Feature"] = "Feature"
+    geometry: dict[str, Any]
+    properties: dict[str, Any]
+
+
+class GeoJSONOut(Schema):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[GeoJSONFeature]
+
+
+# --- Observations ---------------------------------------------------------------------
+
+
+class ObservationIn(Schema):
+    observed_at: AwareDatetime
+    depth_to_water_ft: FiniteFloat | None = Field(None, ge=-1000, le=10000)
+    water_level_elevation_ft: FiniteFloat | None = Field(None, ge=-2000, le=40000)
+    elevation_datum: str = Field("", max_length=16)
+    measuring_point_height_ft: FiniteFloat | None = Field(None, ge=-100, le=100)
+    method: str = Field("", max_length=32)
+    level_status: str = Field("static", max_length=32)
+    data_quality: str = Field("provisional", max_length=32)
+    source: Literal["manual", "transducer", "import"] = "manual"
+    measured_by: str = Field("", max_length=120)
+    notes: Text = ""
+
+
+ObservationBatchIn = Annotated[list[ObservationIn], Field(min_length=1, max_length=10_000)]
+
+
+class ObservationPageOut(Schema):
+    site_no: str
+    next: str | None
+    previous: str | None
+    results: list[ObservationOut]
+
+
+class ObservationsCreatedOut(Schema):
+    site_no: str
+    created: int
+    results: list[ObservationOut]
+
+
+# --- Samples, contacts, groups, lexicon -----------------------------------------------
+
+
+class SampleResultOut(Schema):
+    analyte: str
+    value: float
+    unit: str
+    below_detection: bool
+
+
+class SampleResultIn(Schema):
+    analyte: str = Field(..., min_length=1, max_length=64)
+    value: FiniteFloat
+    unit: str = Field(..., min_length=1, max_length=16)
+    below_detection: bool = False
+
+
+class SampleOut(Schema):
+    id: int
+    site_no: str = Field(..., alias="well.site_no")
+    sampled_at: datetime
+    collected_by: str
+    laboratory: str
+    notes: str
+    results: list[SampleResultOut]
+
+    @staticmethod
+    def resolve_results(sample) -> list:
+        return list(sample.results.all())
+
+
+class SamplePageOut(PageOut):
+    results: list[SampleOut]
+
+
+class SampleIn(Schema):
+    site_no: SiteNo
+    sampled_at: AwareDatetime
+    collected_by: str = Field("", max_length=120)
+    laboratory: str = Field("", max_length=120)
+    notes: Text = ""
+    results: list[SampleResultIn] = Field(default_factory=list, max_length=500)
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    organization: str
+    email: str
+    phone: str
+
+
+class ContactPageOut(PageOut):
+    results: list[ContactOut]
+
+
+class ContactIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    organization: str = Field("", max_length=120)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=32)
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    kind: str
+    description: str
+    well_count: int
+
+
+class GroupPageOut(PageOut):
+    results: list[GroupOut]
+
+
+class GroupIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    kind: Literal["network", "project"] = "network"
+    description: Text = ""
+
+
+LexiconCategory = Literal["well_kind", "method", "level_status", "data_quality"]
+
+
+class LexiconTermOut(Schema):
+    category: str
+    code: str
+    label: str
+    definition: str
+
+
+class LexiconPageOut(PageOut):
+    results: list[LexiconTermOut]
+
+
+class LexiconTermIn(Schema):
+    category: LexiconCategory
+    code: str = Field(..., min_length=1, max_length=32, pattern=r"^[-a-zA-Z0-9_]+$")
+    label: str = Field(..., min_length=1, max_length=100)
+    definition: Text = ""

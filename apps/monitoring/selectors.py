@@ -1,0 +1,233 @@
+"""Reads from the monitoring domain. Querysets are built lazily here (no database work until
+they are awaited or iterated); ``a``-prefixed functions are async and use only the async
+ORM, so async views can call them without blocking the event loop."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils import timezone
+
+from .models import Contact, Group, LexiconTerm, Observation, Sample, Well
+
+WELL_ORDERINGS = (
+    "site_no",
+    "-site_no",
+    "name",
+    "-name",
+    "well_depth_ft",
+    "-well_depth_ft",
+    "updated_at",
+    "-updated_at",
+)
+
+# The columns every observation read returns (API JSON, CSV, websocket events).
+OBSERVATION_FIELDS = (
+    "id",
+    "observed_at",
+    "depth_to_water_ft",
+    "water_level_elevation_ft",
+    "elevation_datum",
+    "measuring_point_height_ft",
+    "method",
+    "level_status",
+    "data_quality",
+    "source",
+    "measured_by",
+    "notes",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class WellFilters:
+    status: str | None = None
+    kind: str | None = None
+    county: str | None = None
+    aquifer: str | None = None
+    group: str | None = None
+    q: str | None = None
+    # (min_lon, min_lat, max_lon, max_lat), as GeoJSON orders a bbox.
+    bbox: tuple[float, float, float, float] | None = None
+    ordering: str = "site_no"
+
+
+def well_queryset(*, filters: WellFilters) -> QuerySet[Well]:
+    """Wells matching ``filters``, with their location joined (one query, no lazy loads)."""
+    wells = Well.objects.select_related("location")
+    if filters.status:
+        wells = wells.filter(status=filters.status)
+    if filters.kind:
+        wells = wells.filter(kind=filters.kind)
+    if filters.county:
+        wells = wells.filter(location__county__iexact=filters.county)
+    if filters.aquifer:
+        wells = wells.filter(aquifer__iexact=filters.aquifer)
+    if filters.group:
+        wells = wells.filter(groups__name__iexact=filters.group)
+    if filters.q:
+        wells = wells.filter(Q(name__icontains=filters.q) | Q(site_no__icontains=filters.q))
+    if filters.bbox:
+        min_lon, min_lat, max_lon, max_lat = filters.bbox
+        wells = wells.filter(
+            location__longitude__gte=min_lon,
+            location__longitude__lte=max_lon,
+            location__latitude__gte=min_lat,
+            location__latitude__lte=max_lat,
+        )
+    return wells.order_by(filters.ordering, "pk")
+
+
+async def well_aget(*, site_no: str) -> Well | None:
+    """One well with its location, groups and contacts loaded, or None."""
+    return (
+        await Well.objects.select_related("location")
+        .prefetch_related("groups", "well_contacts__contact")
+        .filter(site_no=site_no)
+        .afirst()
+    )
+
+
+async def well_aget_id(*, site_no: str) -> int | None:
+    return await Well.objects.filter(site_no=site_no).values_list("pk", flat=True).afirst()
+
+
+async def well_series_asummary(*, well_id: int) -> dict[str, Any]:
+    """Count, time span and depth range of a well's readings, and its latest reading."""
+    summary = await Observation.objects.filter(well_id=well_id).aaggregate(
+        count=Count("id"),
+        first_observed_at=Min("observed_at"),
+        last_observed_at=Max("observed_at"),
+        min_depth_to_water_ft=Min("depth_to_water_ft"),
+        max_depth_to_water_ft=Max("depth_to_water_ft"),
+    )
+    summary["latest"] = (
+        await Observation.objects.filter(well_id=well_id)
+        .order_by("-observed_at")
+        .values(*OBSERVATION_FIELDS)
+        .afirst()
+    )
+    return summary
+
+
+async def stats_aget(*, now: datetime | None = None) -> dict[str, Any]:
+    """The headline figures: wells (by status), observations, recent readings, samples."""
+    now = now or timezone.now()
+    by_status = {
+        row["status"]: row["n"]
+        async for row in Well.objects.order_by().values("status").annotate(n=Count("id"))
+    }
+    observations = await Observation.objects.aaggregate(
+        total=Count("id"),
+        last_30_days=Count("id", filter=Q(observed_at__gte=now - timedelta(days=30))),
+        latest=Max("observed_at"),
+    )
+    return {
+        "wells": sum(by_status.values()),
+        "active_wells": by_status.get(Well.Status.ACTIVE, 0),
+        "wells_by_status": {status: by_status.get(status, 0) for status in Well.Status.values},
+        "observations": observations["total"],
+        "observations_last_30_days": observations["last_30_days"],
+        "latest_observed_at": observations["latest"],
+        "samples": await Sample.objects.acount(),
+    }
+
+
+@dataclass(frozen=True, kw_only=True)
+class ObservationFilters:
+    start: datetime | None = None
+    end: datetime | None = None
+    data_quality: str | None = None
+    source: str | None = None
+
+
+def observation_queryset(*, well_id: int, filters: ObservationFilters) -> QuerySet[Observation]:
+    """One well's readings in time order, served by the (well, observed_at) index."""
+    readings = Observation.objects.filter(well_id=well_id)
+    if filters.start:
+        readings = readings.filter(observed_at__gte=filters.start)
+    if filters.end:
+        readings = readings.filter(observed_at__lte=filters.end)
+    if filters.data_quality:
+        readings = readings.filter(data_quality=filters.data_quality)
+    if filters.source:
+        readings = readings.filter(source=filters.source)
+    return readings.order_by("observed_at")
+
+
+async def observation_apage(
+    *,
+    well_id: int,
+    filters: ObservationFilters,
+    after: datetime | None = None,
+    before: datetime | None = None,
+    limit: int,
+) -> tuple[list[dict[str, Any]], bool]:
+    """A keyset page of up to ``limit`` readings in time order, after ``after`` or before
+    ``before``, and whether more lie beyond it in that direction.
+
+    No COUNT(*): a long series is paged by time, reading one row past the page to know
+    whether there is more.
+    """
+    readings = observation_queryset(well_id=well_id, filters=filters)
+    if before is not None:
+        readings = readings.filter(observed_at__lt=before).order_by("-observed_at")
+    elif after is not None:
+        readings = readings.filter(observed_at__gt=after)
+    rows = [row async for row in readings.values(*OBSERVATION_FIELDS)[: limit + 1]]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if before is not None:
+        rows.reverse()
+    return rows, more
+
+
+async def observation_achunks(
+    *, well_id: int, filters: ObservationFilters, fields: tuple[str, ...], chunk_size: int
+) -> AsyncIterator[list[tuple]]:
+    """A well's readings as lists of value tuples, ``chunk_size`` per query, by keyset.
+
+    Each chunk is its own short query, so a long export never holds one open cursor (or a
+    pooled connection) for its whole duration. ``fields`` must start with observed_at.
+    """
+    if fields[0] != "observed_at":
+        raise ValueError("fields must start with observed_at (the keyset).")
+    readings = observation_queryset(well_id=well_id, filters=filters)
+    after = None
+    while True:
+        page = readings if after is None else readings.filter(observed_at__gt=after)
+        chunk = [row async for row in page.values_list(*fields)[:chunk_size]]
+        if not chunk:
+            return
+        yield chunk
+        if len(chunk) < chunk_size:
+            return
+        after = chunk[-1][0]
+
+
+def sample_queryset(*, site_no: str | None = None) -> QuerySet[Sample]:
+    samples = Sample.objects.select_related("well").prefetch_related("results")
+    if site_no:
+        samples = samples.filter(well__site_no=site_no)
+    return samples.order_by("-sampled_at", "pk")
+
+
+def contact_queryset() -> QuerySet[Contact]:
+    return Contact.objects.order_by("name", "pk")
+
+
+def group_queryset() -> QuerySet[Group]:
+    return Group.objects.annotate(well_count=Count("wells")).order_by("name")
+
+
+def lexicon_queryset(*, category: str | None = None) -> QuerySet[LexiconTerm]:
+    terms = LexiconTerm.objects.all()
+    if category:
+        terms = terms.filter(category=category)
+    return terms.order_by("category", "code")
+
+
+async def database_aping() -> None:
+    """One round trip to the database; raises when it cannot be reached."""
+    await LexiconTerm.objects.values_list("pk", flat=True).afirst()
