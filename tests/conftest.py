@@ -15,3 +15,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+@pytest.fixture(autouse=True)
+def _vocabulary(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush every table, including the lexicon that a data migration
+    seeded; put the starting vocabularies back so validation sees them."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from apps.monitoring.models import LexiconTerm
+    from apps.monitoring.services import lexicon_seed
+
+    if not LexiconTerm.objects.exists():
+        lexicon_seed()
+
+
+@pytest.fixture
+def uvicorn_server(transactional_db):
+    """A real uvicorn process serving the test database (data must be committed)."""
+    from tests.support.server import UvicornServer
+
+    server = UvicornServer().start()
+    yield server
+    server.stop()

@@ -22,6 +22,16 @@ class ErrorOut(Schema):
     code: str
 
 
+def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """OpenAPI response entries for these error statuses, plus 503: any operation can find
+    the database unavailable."""
+    return {status: ErrorOut for status in (*statuses, 503)}
+
+
+READ_ERRORS = error_responses(400, 404)
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
+
+
 class PageParams(Schema):
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=1000)

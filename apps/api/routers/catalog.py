@@ -2,7 +2,7 @@
 (sync, needs write access)."""
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from apps.monitoring import selectors, services
 
@@ -10,10 +10,11 @@ from ..auth import WriteAccess
 from ..errors import ApiError
 from ..pagination import apaginate
 from ..schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
     ContactIn,
     ContactOut,
     ContactPageOut,
-    ErrorOut,
     GroupIn,
     GroupOut,
     GroupPageOut,
@@ -28,9 +29,6 @@ from ..schemas import (
 )
 
 router = Router()
-
-READ_ERRORS = {400: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 def _missing(what: str, key: object, loc: str) -> ApiError:
@@ -63,7 +61,7 @@ async def sample_detail(request: HttpRequest, sample_id: int):
 )
 def sample_create(request: HttpRequest, payload: SampleIn):
     sample = services.sample_create(data=payload.dict())
-    return 201, selectors.sample_queryset().get(pk=sample.pk)
+    return Status(201, selectors.sample_queryset().get(pk=sample.pk))
 
 
 @router.get("/contacts", response={200: ContactPageOut, **READ_ERRORS}, tags=["contacts"])
@@ -86,7 +84,7 @@ async def contact_detail(request: HttpRequest, contact_id: int):
     tags=["contacts"],
 )
 def contact_create(request: HttpRequest, payload: ContactIn):
-    return 201, services.contact_create(data=payload.dict())
+    return Status(201, services.contact_create(data=payload.dict()))
 
 
 @router.get("/groups", response={200: GroupPageOut, **READ_ERRORS}, tags=["groups"])
@@ -111,7 +109,7 @@ async def group_detail(request: HttpRequest, group_id: int):
 )
 def group_create(request: HttpRequest, payload: GroupIn):
     group = services.group_create(data=payload.dict())
-    return 201, selectors.group_queryset().get(pk=group.pk)
+    return Status(201, selectors.group_queryset().get(pk=group.pk))
 
 
 class LexiconQuery(Schema):
@@ -141,4 +139,4 @@ async def lexicon_detail(request: HttpRequest, category: LexiconCategory, code: 
     tags=["lexicon"],
 )
 def lexicon_create(request: HttpRequest, payload: LexiconTermIn):
-    return 201, services.lexicon_term_create(data=payload.dict())
+    return Status(201, services.lexicon_term_create(data=payload.dict()))

@@ -1,16 +1,16 @@
 """Stats and health: the figures on the landing page, and whether the service can serve."""
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from apps.monitoring import selectors
 
-from ..schemas import HealthOut, StatsOut
+from ..schemas import HealthOut, StatsOut, error_responses
 
 router = Router(tags=["system"])
 
 
-@router.get("/stats", response=StatsOut, summary="Headline figures")
+@router.get("/stats", response={200: StatsOut, **error_responses()}, summary="Headline figures")
 async def stats(request: HttpRequest):
     """Totals: wells (and by status), active wells, observations, observations in the last
     30 days, the latest reading time, and samples."""
@@ -23,5 +23,5 @@ async def health(request: HttpRequest):
     try:
         await selectors.database_aping()
     except Exception as exc:  # any failure to reach the database means "not ready"
-        return 503, {"status": "unavailable", "database": f"error: {type(exc).__name__}"}
-    return 200, {"status": "ok", "database": "ok"}
+        return Status(503, {"status": "unavailable", "database": f"error: {type(exc).__name__}"})
+    return Status(200, {"status": "ok", "database": "ok"})

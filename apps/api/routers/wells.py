@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from apps.monitoring import exports, selectors, services
 
@@ -15,7 +15,8 @@ from ..auth import WriteAccess
 from ..errors import ApiError
 from ..pagination import apaginate, link
 from ..schemas import (
-    ErrorOut,
+    READ_ERRORS,
+    WRITE_ERRORS,
     GeoJSONOut,
     ObservationBatchIn,
     ObservationIn,
@@ -28,19 +29,10 @@ from ..schemas import (
     WellPageOut,
     WellPatch,
     WellStatus,
+    error_responses,
 )
 
 router = Router(tags=["wells"])
-
-READ_ERRORS = {400: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 
 
 class WellQuery(Schema):
@@ -92,7 +84,11 @@ async def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Que
     return await apaginate(request, selectors.well_queryset(filters=filters.to_filters()), paging)
 
 
-@router.get("/wells.geojson", response={200: GeoJSONOut, 400: ErrorOut}, summary="Wells as GeoJSON")
+@router.get(
+    "/wells.geojson",
+    response={200: GeoJSONOut, **error_responses(400)},
+    summary="Wells as GeoJSON",
+)
 async def well_geojson(request: HttpRequest, filters: Query[WellQuery]):
     """The same filters as /wells, as a GeoJSON FeatureCollection of points."""
     wells = selectors.well_queryset(filters=filters.to_filters())
@@ -124,7 +120,7 @@ async def well_geojson(request: HttpRequest, filters: Query[WellQuery]):
     summary="Create a well",
 )
 def well_create(request: HttpRequest, payload: WellIn):
-    return 201, services.well_create(data=payload.dict())
+    return Status(201, services.well_create(data=payload.dict()))
 
 
 @router.get("/wells/{site_no}", response={200: WellDetailOut, **READ_ERRORS}, summary="One well")
@@ -176,7 +172,7 @@ def well_update(request: HttpRequest, site_no: str, payload: WellPatch):
 )
 def well_delete(request: HttpRequest, site_no: str):
     services.well_delete(site_no=site_no)
-    return 204, None
+    return Status(204, None)
 
 
 class ObservationQuery(Schema):
@@ -264,11 +260,14 @@ def observation_create(
     created = services.observation_create_many(
         site_no=site_no, readings=[reading.dict() for reading in readings]
     )
-    return 201, {
-        "site_no": site_no,
-        "created": len(created),
-        "results": [
-            {**{f: getattr(o, f) for f in selectors.OBSERVATION_FIELDS}, "site_no": site_no}
-            for o in created
-        ],
-    }
+    return Status(
+        201,
+        {
+            "site_no": site_no,
+            "created": len(created),
+            "results": [
+                {**{f: getattr(o, f) for f in selectors.OBSERVATION_FIELDS}, "site_no": site_no}
+                for o in created
+            ],
+        },
+    )

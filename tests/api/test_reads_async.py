@@ -1,0 +1,273 @@
+"""Every read endpoint through the async test client: correct answers, pagination edges,
+filters, errors, and no SynchronousOnlyOperation anywhere on the async paths."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.db.models import Count, Max, Q
+
+from apps.monitoring.models import Group, Observation, Sample, Well
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def data(demo):
+    return demo
+
+
+def expected_stats(now: datetime) -> dict:
+    observations = Observation.objects.aggregate(
+        total=Count("id"),
+        recent=Count("id", filter=Q(observed_at__gte=now - timedelta(days=30))),
+        latest=Max("observed_at"),
+    )
+    return {
+        "wells": Well.objects.count(),
+        "active_wells": Well.objects.filter(status="active").count(),
+        "observations": observations["total"],
+        "samples": Sample.objects.count(),
+        "latest": observations["latest"],
+    }
+
+
+async def test_stats_match_the_database(async_client, data):
+    response = await async_client.get("/api/stats")
+    assert response.status_code == 200
+    body = response.json()
+    expected = await sync_to_async(expected_stats)(datetime.now(UTC))
+    assert body["wells"] == expected["wells"] == 12
+    assert body["active_wells"] == expected["active_wells"]
+    assert body["observations"] == expected["observations"] > 0
+    assert body["samples"] == expected["samples"]
+    assert sum(body["wells_by_status"].values()) == body["wells"]
+    assert datetime.fromisoformat(body["latest_observed_at"]) == expected["latest"]
+
+
+async def test_health(async_client, data):
+    response = await async_client.get("/api/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_well_list_pages_cover_every_well_once(async_client, data):
+    seen = []
+    url = "/api/wells?page_size=5"
+    while url:
+        response = await async_client.get(url)
+        assert response.status_code == 200
+        body = response.json()
+        assert body["count"] == 12
+        seen += [w["site_no"] for w in body["results"]]
+        url = body["next"]
+    expected = [s async for s in Well.objects.order_by("site_no").values_list("site_no", flat=True)]
+    assert seen == expected
+    last = (await async_client.get("/api/wells?page_size=5&page=3")).json()
+    assert len(last["results"]) == 2 and last["next"] is None and last["previous"]
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "code"),
+    [
+        ("page=4&page_size=5", 404, "page_not_found"),
+        ("page=0", 400, "bad_request"),
+        ("page_size=1001", 400, "bad_request"),
+        ("page_size=abc", 400, "bad_request"),
+        ("ordering=colour", 400, "bad_request"),
+        ("bbox=1,2,3", 400, "bad_request"),
+        ("bbox=a,b,c,d", 400, "bad_request"),
+        ("bbox=-107,36,-106,35", 400, "bad_request"),
+        ("bbox=nan,1,2,3", 400, "bad_request"),
+        ("status=sleeping", 400, "bad_request"),
+    ],
+)
+async def test_well_list_rejects_bad_queries(async_client, data, query, status, code):
+    response = await async_client.get(f"/api/wells?{query}")
+    assert response.status_code == status
+    body = response.json()
+    assert body["code"] == code
+    assert body["detail"][0]["loc"][0] == "query"
+
+
+async def test_well_list_filters(async_client, data):
+    well = await Well.objects.select_related("location").order_by("site_no").afirst()
+    checks = {
+        f"q={well.site_no[:6]}": lambda w: (
+            well.site_no[:6] in w["site_no"] or well.site_no[:6] in w["name"]
+        ),
+        f"county={well.location.county.lower()}": lambda w: w["county"] == well.location.county,
+        f"aquifer={well.aquifer}": lambda w: True,
+        "status=active": lambda w: w["status"] == "active",
+        f"kind={well.kind}": lambda w: w["kind"] == well.kind,
+    }
+    for query, predicate in checks.items():
+        body = (await async_client.get(f"/api/wells?{query}&page_size=1000")).json()
+        assert body["results"], query
+        assert all(predicate(w) for w in body["results"]), query
+        assert well.site_no in [w["site_no"] for w in body["results"]] or "status" in query
+    lat, lon = well.location.latitude, well.location.longitude
+    body = (
+        await async_client.get(
+            f"/api/wells?bbox={lon - 0.01},{lat - 0.01},{lon + 0.01},{lat + 0.01}"
+        )
+    ).json()
+    assert well.site_no in [w["site_no"] for w in body["results"]]
+    assert all(abs(w["latitude"] - lat) <= 0.01 for w in body["results"])
+
+
+async def test_well_list_group_filter_and_ordering(async_client, data):
+    group = await Group.objects.annotate(n=Count("wells")).filter(n__gt=0).afirst()
+    body = (await async_client.get(f"/api/wells?group={group.name}&page_size=1000")).json()
+    members = {s async for s in group.wells.values_list("site_no", flat=True)}
+    assert {w["site_no"] for w in body["results"]} == members
+    ordered = (await async_client.get("/api/wells?ordering=-well_depth_ft&page_size=1000")).json()
+    depths = [w["well_depth_ft"] for w in ordered["results"]]
+    assert depths == sorted(depths, reverse=True)
+
+
+async def test_like_metacharacters_in_q_match_literally(async_client, data):
+    for q in ("%", "_", "\\", "'; DROP TABLE monitoring_well; --"):
+        response = await async_client.get("/api/wells", {"q": q})
+        assert response.status_code == 200
+        assert response.json()["count"] == 0
+    assert await Well.objects.acount() == 12
+
+
+async def test_geojson_uses_the_same_filters(async_client, data):
+    body = (await async_client.get("/api/wells.geojson?status=active")).json()
+    assert body["type"] == "FeatureCollection"
+    active = await Well.objects.filter(status="active").acount()
+    assert len(body["features"]) == active
+    feature = body["features"][0]
+    well = await Well.objects.select_related("location").aget(
+        site_no=feature["properties"]["site_no"]
+    )
+    assert feature["geometry"] == {
+        "type": "Point",
+        "coordinates": [well.location.longitude, well.location.latitude],
+    }
+    assert (await async_client.get("/api/wells.geojson?bbox=1,2")).status_code == 400
+
+
+async def test_well_detail(async_client, data):
+    well = await Well.objects.filter(deployments__isnull=False).afirst()
+    body = (await async_client.get(f"/api/wells/{well.site_no}")).json()
+    latest = await Observation.objects.filter(well=well).order_by("-observed_at").afirst()
+    assert body["site_no"] == well.site_no
+    assert body["series"]["count"] == await Observation.objects.filter(well=well).acount()
+    assert body["latest_observation"]["id"] == latest.pk
+    assert body["latest_observation"]["site_no"] == well.site_no
+    assert body["location"]["state"] == "NM"
+    assert isinstance(body["groups"], list) and isinstance(body["contacts"], list)
+
+
+async def test_unknown_well_is_404(async_client, data):
+    for url in ("/api/wells/NOPE", "/api/wells/NOPE/observations"):
+        response = await async_client.get(url)
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+        assert "NOPE" in response.json()["detail"][0]["msg"]
+
+
+async def test_observation_pages_walk_the_whole_series(async_client, data):
+    well = await Well.objects.filter(deployments__isnull=False).afirst()
+    expected = [
+        pk
+        async for pk in Observation.objects.filter(well=well)
+        .order_by("observed_at")
+        .values_list("pk", flat=True)
+    ]
+    seen, url, pages = [], f"/api/wells/{well.site_no}/observations?page_size=100", 0
+    while url:
+        body = (await async_client.get(url)).json()
+        seen += [row["id"] for row in body["results"]]
+        url, pages = body["next"], pages + 1
+    assert seen == expected
+    assert pages == -(-len(expected) // 100)
+    # And backwards from the end, through "previous".
+    last_page = (
+        await async_client.get(
+            f"/api/wells/{well.site_no}/observations?page_size=100&before=2100-01-01T00:00:00Z"
+        )
+    ).json()
+    assert [r["id"] for r in last_page["results"]] == expected[-100:]
+    previous = (await async_client.get(last_page["previous"])).json()
+    assert [r["id"] for r in previous["results"]] == expected[-200:-100]
+
+
+async def test_observation_filters(async_client, data):
+    well = await Well.objects.filter(deployments__isnull=False).afirst()
+    url = f"/api/wells/{well.site_no}/observations"
+    body = (
+        await async_client.get(
+            url, {"start": "2025-06-20T00:00:00Z", "end": "2025-06-25", "page_size": 1000}
+        )
+    ).json()
+    times = [datetime.fromisoformat(r["observed_at"]) for r in body["results"]]
+    assert times and min(times) >= datetime(2025, 6, 20, tzinfo=UTC)
+    assert max(times) <= datetime(2025, 6, 25, tzinfo=UTC)
+    manual = (await async_client.get(url, {"source": "manual", "page_size": 1000})).json()
+    assert {r["source"] for r in manual["results"]} == {"manual"}
+    approved = (await async_client.get(url, {"data_quality": "approved", "page_size": 1000})).json()
+    assert {r["data_quality"] for r in approved["results"]} == {"approved"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "start=yesterday",
+        "start=2025-13-01",
+        "start=2025-06-30&end=2025-01-01",
+        "format=xml",
+        "page_size=0",
+        "after=2025-01-01T00:00:00Z&before=2025-02-01T00:00:00Z",
+    ],
+)
+async def test_observation_list_rejects_bad_queries(async_client, data, query):
+    well = await Well.objects.afirst()
+    response = await async_client.get(f"/api/wells/{well.site_no}/observations?{query}")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "bad_request"
+
+
+async def test_observation_csv_streams_the_series(async_client, data):
+    well = await Well.objects.filter(deployments__isnull=False).afirst()
+    response = await async_client.get(f"/api/wells/{well.site_no}/observations?format=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert (
+        response["Content-Disposition"] == f'attachment; filename="{well.site_no}-observations.csv"'
+    )
+    assert response.streaming
+    text = b"".join([chunk async for chunk in response.streaming_content]).decode()
+    lines = text.splitlines()
+    assert lines[0].startswith("site_no,observed_at,depth_to_water_ft,level_status")
+    count = await Observation.objects.filter(well=well).acount()
+    assert len(lines) == count + 1
+    first = await Observation.objects.filter(well=well).order_by("observed_at").afirst()
+    assert lines[1].split(",")[:2] == [well.site_no, first.observed_at.isoformat()]
+
+
+async def test_samples_contacts_groups_lexicon(async_client, data):
+    samples = (await async_client.get("/api/samples?page_size=1")).json()
+    assert samples["count"] == await Sample.objects.acount()
+    sample_id = samples["results"][0]["id"]
+    detail = (await async_client.get(f"/api/samples/{sample_id}")).json()
+    assert detail["results"] and detail["site_no"]
+    assert (await async_client.get("/api/samples/999999")).status_code == 404
+    contacts = (await async_client.get("/api/contacts")).json()
+    assert contacts["count"] > 0
+    contact_id = contacts["results"][0]["id"]
+    assert (await async_client.get(f"/api/contacts/{contact_id}")).json()["id"] == contact_id
+    groups = (await async_client.get("/api/groups")).json()
+    group = groups["results"][0]
+    assert group["well_count"] == await Well.objects.filter(groups__id=group["id"]).acount()
+    assert (await async_client.get(f"/api/groups/{group['id']}")).status_code == 200
+    method = (await async_client.get("/api/lexicon?category=method&page_size=1000")).json()
+    assert "steel_tape" in [t["code"] for t in method["results"]]
+    assert (await async_client.get("/api/lexicon/method/steel_tape")).json()[
+        "label"
+    ] == "Steel tape"
+    assert (await async_client.get("/api/lexicon/method/nope")).status_code == 404
+    assert (await async_client.get("/api/lexicon?category=colour")).status_code == 400
