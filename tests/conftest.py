@@ -38,3 +38,16 @@ def uvicorn_server(transactional_db):
     server = UvicornServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_async_test_connections(django_db_setup, django_db_blocker):
+    """Async tests run their ORM calls on asgiref's thread-sensitive executor thread, whose
+    connections stay checked out of the pool; close them there, or PostgreSQL refuses to
+    drop the test database while they are open."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        SyncToAsync.single_thread_executor.submit(connections.close_all).result()
