@@ -5,6 +5,7 @@ client is slowly reading."""
 
 import csv
 import io
+import json
 from collections.abc import AsyncIterator
 
 from asgiref.sync import sync_to_async
@@ -51,3 +52,21 @@ async def observation_csv_astream(
         # query used, on the thread that holds it, before the client reads the chunk.
         await sync_to_async(close_old_connections)()
         yield _csv_text([(site_no, observed_at.isoformat(), *rest) for observed_at, *rest in chunk])
+
+
+async def observation_json_astream(
+    *, well_id: int, site_no: str, filters: ObservationFilters, chunk_size: int = CHUNK_SIZE
+) -> AsyncIterator[str]:
+    """The same rows as a JSON array of objects, written a chunk at a time."""
+    fields = ("site_no", *CSV_FIELDS)
+    yield "["
+    first = True
+    async for chunk in observation_achunks(
+        well_id=well_id, filters=filters, fields=CSV_FIELDS, chunk_size=chunk_size
+    ):
+        await sync_to_async(close_old_connections)()
+        for observed_at, *rest in chunk:
+            row = dict(zip(fields, (site_no, observed_at.isoformat(), *rest), strict=True))
+            yield ("" if first else ",") + "\n" + json.dumps(row)
+            first = False
+    yield "\n]\n"

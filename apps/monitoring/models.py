@@ -384,3 +384,31 @@ class SampleResult(models.Model):
     def __str__(self) -> str:
         prefix = "<" if self.below_detection else ""
         return f"{self.analyte} {prefix}{self.value} {self.unit}"
+
+
+class WellSummary(models.Model):
+    """Per-well figures that `manage.py rebuild_stats` computes and swaps in at once.
+
+    ``trend_ft_per_year`` is the least-squares slope of depth to water over the last ten
+    years of the record: positive means the water table is falling.
+    """
+
+    well = models.OneToOneField(
+        Well, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    observation_count = models.PositiveIntegerField()
+    first_observed_at = models.DateTimeField(null=True)
+    last_observed_at = models.DateTimeField(null=True)
+    last_depth_to_water_ft = models.FloatField(null=True)
+    min_depth_to_water_ft = models.FloatField(null=True)
+    median_depth_to_water_ft = models.FloatField(null=True)
+    max_depth_to_water_ft = models.FloatField(null=True)
+    trend_ft_per_year = models.FloatField(null=True)
+    change_12_months_ft = models.FloatField(null=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "well summaries"
+
+    def __str__(self) -> str:
+        return f"Summary of {self.well_id} ({self.observation_count} readings)"

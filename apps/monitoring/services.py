@@ -4,6 +4,7 @@ keyword-only; async callers hand it to ``sync_to_async`` whole (Django has no as
 
 import random
 import secrets
+import statistics
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
@@ -29,6 +30,7 @@ from .models import (
     Sensor,
     Well,
     WellContact,
+    WellSummary,
 )
 from .vocabulary import LEXICON
 
@@ -288,37 +290,65 @@ def lexicon_term_create(*, data: dict[str, Any]) -> LexiconTerm:
 ProgressCallback = Callable[[int], None]
 
 
+# Columns that are NOT NULL without a database default, filled when a caller leaves them out.
+_OBSERVATION_TEXT_DEFAULTS = ("notes", "elevation_datum", "measured_by", "method")
+
+
 def observation_bulk_insert(
     *,
     rows: Iterable[Sequence],
     columns: Sequence[str],
+    skip_existing: bool = False,
     batch_size: int = 10_000,
     on_progress: ProgressCallback | None = None,
 ) -> int:
-    """Insert observation rows fast, in the caller's transaction; returns the count.
+    """Insert observation rows fast, in the caller's transaction; returns how many were
+    inserted. Rows must already be validated.
 
-    PostgreSQL takes them through ``COPY``; SQLite through batched ``executemany``.
-    Rows must be new (no conflict handling here) and already validated.
+    With ``skip_existing`` a row whose (well, observed_at) is already stored, or repeated
+    in ``rows``, is skipped: that pair is the idempotency key of every import. PostgreSQL
+    takes the rows through ``COPY`` (into a staging table when skipping, then one
+    set-based insert); SQLite through batched ``executemany``.
     """
-    table = "monitoring_observation"
-    all_columns = (*columns, "created_at", "notes", "elevation_datum")
-    extra = (datetime.now(UTC), "", "")
-    inserted = 0
+    table = Observation._meta.db_table
+    fillers = [name for name in _OBSERVATION_TEXT_DEFAULTS if name not in columns]
+    all_columns = (*columns, *fillers, "created_at")
+    extra = (*("" for _ in fillers), datetime.now(UTC))
+    column_list = ", ".join(all_columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({', '.join(all_columns)}) FROM STDIN") as copy:
+            target = "piezo_observation_staging" if skip_existing else table
+            if skip_existing:
+                cursor.execute(
+                    f"CREATE TEMP TABLE {target} ON COMMIT DROP AS "
+                    f"SELECT {column_list} FROM {table} WITH NO DATA"
+                )
+            copied = 0
+            with cursor.copy(f"COPY {target} ({column_list}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row((*row, *extra))
-                    inserted += 1
-                    if on_progress and inserted % batch_size == 0:
+                    copied += 1
+                    if on_progress and copied % batch_size == 0:
                         on_progress(batch_size)
             if on_progress:
-                on_progress(inserted % batch_size)
+                on_progress(copied % batch_size)
+            if not skip_existing:
+                return copied
+            cursor.execute(
+                f"INSERT INTO {table} ({column_list}) "
+                f"SELECT DISTINCT ON (well_id, observed_at) {column_list} FROM {target} "
+                "ON CONFLICT (well_id, observed_at) DO NOTHING"
+            )
+            inserted = cursor.rowcount
+            cursor.execute(f"DROP TABLE {target}")
             return inserted
         placeholders = ", ".join(["%s"] * len(all_columns))
-        sql = f"INSERT INTO {table} ({', '.join(all_columns)}) VALUES ({placeholders})"
+        sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"
+        if skip_existing:
+            sql += " ON CONFLICT (well_id, observed_at) DO NOTHING"
         adapt = connection.ops.adapt_datetimefield_value
         datetime_positions = [i for i, name in enumerate(all_columns) if name.endswith("_at")]
+        inserted = 0
         iterator = iter(rows)
         while batch := list(islice(iterator, batch_size)):
             prepared = []
@@ -328,7 +358,7 @@ def observation_bulk_insert(
                     values[position] = adapt(values[position])
                 prepared.append(values)
             cursor.executemany(sql, prepared)
-            inserted += len(prepared)
+            inserted += cursor.rowcount
             if on_progress:
                 on_progress(len(prepared))
     return inserted
@@ -475,3 +505,80 @@ def local_admin_ensure(*, username: str, password_file: Path) -> tuple[str, bool
         password_file.write_text(password + "\n")
         password_file.chmod(0o600)
     return password, created
+
+
+def _least_squares_slope(points: list[tuple[float, float]]) -> float | None:
+    if len(points) < 2:
+        return None
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    if spread == 0:
+        return None
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+
+
+def _well_summary(well_id: int, readings: list[tuple[datetime, float | None]], now: datetime):
+    values = [depth for _, depth in readings if depth is not None]
+    last_at = readings[-1][0]
+    with_values = [(at, depth) for at, depth in readings if depth is not None]
+    trend = None
+    window = [(at, d) for at, d in with_values if at >= last_at - timedelta(days=3653)]
+    if window and (window[-1][0] - window[0][0]).days >= 30:
+        seconds_per_year = 365.25 * 86400
+        slope = _least_squares_slope(
+            [((at - window[0][0]).total_seconds() / seconds_per_year, d) for at, d in window]
+        )
+        trend = round(slope, 4) if slope is not None else None
+    change = None
+    if with_values:
+        latest_at, latest_depth = with_values[-1]
+        target = latest_at - timedelta(days=365)
+        nearest = min(with_values, key=lambda reading: abs(reading[0] - target))
+        if abs(nearest[0] - target) <= timedelta(days=45):
+            change = round(latest_depth - nearest[1], 3)
+    return WellSummary(
+        well_id=well_id,
+        observation_count=len(readings),
+        first_observed_at=readings[0][0],
+        last_observed_at=last_at,
+        last_depth_to_water_ft=with_values[-1][1] if with_values else None,
+        min_depth_to_water_ft=min(values) if values else None,
+        median_depth_to_water_ft=statistics.median(values) if values else None,
+        max_depth_to_water_ft=max(values) if values else None,
+        trend_ft_per_year=trend,
+        change_12_months_ft=change,
+        computed_at=now,
+    )
+
+
+def well_summaries_rebuild(*, on_progress: ProgressCallback | None = None) -> int:
+    """Recompute every well's summary from its readings, then swap the new rows in, in one
+    short transaction (readers see the old set or the new one, never a mix). Streams the
+    readings well by well, so memory holds one well's series at a time."""
+    now = datetime.now(UTC)
+    summaries: list[WellSummary] = []
+    current_id, readings = None, []
+    stream = (
+        Observation.objects.order_by("well_id", "observed_at")
+        .values_list("well_id", "observed_at", "depth_to_water_ft")
+        .iterator(chunk_size=20_000)
+    )
+    for well_id, observed_at, depth in stream:
+        if well_id != current_id and readings:
+            summaries.append(_well_summary(current_id, readings, now))
+            if on_progress:
+                on_progress(len(readings))
+            readings = []
+        current_id = well_id
+        readings.append((observed_at, depth))
+    if readings:
+        summaries.append(_well_summary(current_id, readings, now))
+        if on_progress:
+            on_progress(len(readings))
+    with transaction.atomic():
+        WellSummary.objects.all().delete()
+        WellSummary.objects.bulk_create(summaries, batch_size=2000)
+        event_publish_on_commit(kind="stats.rebuilt", payload={"wells": len(summaries)})
+    return len(summaries)

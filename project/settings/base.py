@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "ninja",
     "apps.monitoring",
     "apps.api",
+    "apps.pipeline",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,45 @@
+"""manage.py export_observations --well SITE_NO: a well's readings as CSV or JSON on stdout.
+Shares its code with the API's streaming CSV."""
+
+import asyncio
+from datetime import UTC, datetime
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from apps.monitoring import exports, selectors
+
+
+def _moment(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise CommandError(f"{text!r} is not an ISO 8601 date or time.") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class Command(BaseCommand):
+    help = "Write one well's readings (optionally between --start and --end) to stdout."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--well", required=True, metavar="SITE_NO")
+        parser.add_argument("--start", type=_moment, help="ISO 8601; without an offset, UTC.")
+        parser.add_argument("--end", type=_moment, help="ISO 8601; without an offset, UTC.")
+        parser.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    def handle(self, *args, **options) -> None:
+        if options["start"] and options["end"] and options["start"] > options["end"]:
+            raise CommandError("--start is after --end.")
+        filters = selectors.ObservationFilters(start=options["start"], end=options["end"])
+        asyncio.run(self._export(options["well"], filters, options["format"]))
+
+    async def _export(self, site_no: str, filters, file_format: str) -> None:
+        well_id = await selectors.well_aget_id(site_no=site_no)
+        if well_id is None:
+            raise CommandError(f"No well with site number {site_no!r}.")
+        stream = (
+            exports.observation_csv_astream
+            if file_format == "csv"
+            else exports.observation_json_astream
+        )
+        async for text in stream(well_id=well_id, site_no=site_no, filters=filters):
+            self.stdout.write(text, ending="")

@@ -1,0 +1,204 @@
+"""Imports. Each import is all or nothing: a first pass reads the whole file and collects
+every problem without writing; only a clean file is read again and written, in one
+transaction, skipping readings that are already stored (so the same file twice adds
+nothing). Both passes stream, so memory stays flat with the file's size."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from apps.monitoring.events import event_publish_on_commit
+from apps.monitoring.models import Location, Well
+from apps.monitoring.services import observation_bulk_insert
+
+from .parsers import FileFormatError, detect_format, read_rows
+from .timeparse import zone_named
+from .waterlevels import CSV_ALIASES, OBSERVATION_COLUMNS, RowConverter, RowError, Vocabulary
+
+FORMATS = ("csv", "usgs-rdb")
+
+
+@dataclass
+class ImportSummary:
+    path: str
+    file_format: str
+    dry_run: bool
+    rows: int = 0
+    imported: int = 0
+    already_present: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "format": self.file_format,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "imported": self.imported,
+            "already_present": self.already_present,
+            "errors": [error.as_dict() for error in self.errors],
+        }
+
+
+def waterlevels_import(
+    *,
+    path: Path,
+    file_format: str | None = None,
+    zone_name: str,
+    dry_run: bool = False,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    """Import a water-level file (CSV field sheet or USGS RDB). Raises FileFormatError
+    or TimeError for problems with the file or the options; row problems are returned in
+    the summary, and then nothing is written."""
+    zone = zone_named(zone_name)
+    file_format = file_format or detect_format(path)
+    if file_format not in FORMATS:
+        raise FileFormatError(f"unknown format {file_format!r}; use one of {', '.join(FORMATS)}")
+    summary = ImportSummary(path=str(path), file_format=file_format, dry_run=dry_run)
+    converter = RowConverter(
+        file_format=file_format,
+        zone=zone,
+        wells=dict(Well.objects.values_list("site_no", "pk")),
+        vocabulary=Vocabulary(),
+    )
+
+    # Pass 1: validate every row, write nothing.
+    columns, rows = read_rows(path, file_format, aliases=CSV_ALIASES)
+    summary.errors.extend(converter.header_errors(columns))
+    if summary.errors:
+        return summary
+    for line, row in rows:
+        summary.rows += 1
+        result = converter.convert(line, row)
+        if isinstance(result, list):
+            summary.errors.extend(result)
+    if summary.errors or summary.rows == 0:
+        return summary
+
+    # Pass 2: the file is clean; write it in one transaction.
+    def converted():
+        _, again = read_rows(path, file_format, aliases=CSV_ALIASES)
+        for line, row in again:
+            yield converter.convert(line, row)
+
+    with transaction.atomic():
+        summary.imported = observation_bulk_insert(
+            rows=converted(),
+            columns=OBSERVATION_COLUMNS,
+            skip_existing=True,
+            on_progress=on_progress,
+        )
+        summary.already_present = summary.rows - summary.imported
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            event_publish_on_commit(
+                kind="import.completed",
+                payload={"path": path.name, "imported": summary.imported},
+            )
+    return summary
+
+
+# USGS site types that are groundwater sites, and the well kind each becomes.
+GROUNDWATER_SITE_TYPES = {"GW": "well", "GW-MW": "well", "GW-TH": "well", "SP": "spring"}
+
+
+@dataclass
+class SiteImportSummary:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "errors": [error.as_dict() for error in self.errors],
+        }
+
+
+def sites_import(*, path: Path, file_format: str | None = None) -> SiteImportSummary:
+    """Create or update wells and their locations from a USGS RDB site file (or a CSV with
+    the same column names). Wells and springs are imported; other site types (stream
+    gages, ST, ...) are counted as skipped with the reason. All or nothing."""
+    file_format = file_format or detect_format(path)
+    columns, rows = read_rows(path, file_format)
+    summary = SiteImportSummary()
+    missing = [
+        c
+        for c in ("site_no", "station_nm", "site_tp_cd", "dec_lat_va", "dec_long_va")
+        if c not in columns
+    ]
+    if missing:
+        summary.errors = [RowError(1, name, "", "missing required column") for name in missing]
+        return summary
+    records = []
+    for line, row in rows:
+        summary.rows += 1
+        site_type = row.get("site_tp_cd", "")
+        if site_type not in GROUNDWATER_SITE_TYPES:
+            reason = f"site type {site_type or '(blank)'} is not a groundwater site"
+            summary.skipped[reason] = summary.skipped.get(reason, 0) + 1
+            continue
+        errors: list[RowError] = []
+        if not row.get("site_no"):
+            errors.append(RowError(line, "site_no", "", "missing required field"))
+        latitude = RowConverter._number(
+            line, "dec_lat_va", row.get("dec_lat_va", ""), errors, low=-90, high=90
+        )
+        longitude = RowConverter._number(
+            line, "dec_long_va", row.get("dec_long_va", ""), errors, low=-180, high=180
+        )
+        altitude = RowConverter._number(
+            line, "alt_va", row.get("alt_va", ""), errors, low=-1500, high=30000
+        )
+        if latitude is None and not errors:
+            errors.append(RowError(line, "dec_lat_va", "", "missing required field"))
+        if longitude is None and not any(e.column == "dec_long_va" for e in errors):
+            errors.append(RowError(line, "dec_long_va", "", "missing required field"))
+        summary.errors.extend(errors)
+        if not errors:
+            records.append((row, GROUNDWATER_SITE_TYPES[site_type], latitude, longitude, altitude))
+    if summary.errors:
+        return summary
+    with transaction.atomic():
+        for row, kind, latitude, longitude, altitude in records:
+            location_fields = {
+                "latitude": latitude,
+                "longitude": longitude,
+                "land_surface_elevation_ft": altitude,
+                "vertical_datum": row.get("alt_datum_cd", "")[:16],
+                "huc": row.get("huc_cd", "")[:16],
+            }
+            well = Well.objects.select_related("location").filter(site_no=row["site_no"]).first()
+            if well is None:
+                location = Location.objects.create(**location_fields)
+                Well.objects.create(
+                    site_no=row["site_no"],
+                    name=row.get("station_nm", "")[:200] or row["site_no"],
+                    kind=kind,
+                    location=location,
+                )
+                summary.created += 1
+            else:
+                for name, value in location_fields.items():
+                    setattr(well.location, name, value)
+                well.location.save()
+                well.name = row.get("station_nm", "")[:200] or well.name
+                well.kind = kind
+                well.save()
+                summary.updated += 1
+        if summary.created or summary.updated:
+            event_publish_on_commit(kind="wells.changed", payload={"path": path.name})
+    return summary
