@@ -142,6 +142,21 @@ class SeriesSummaryOut(Schema):
     max_depth_to_water_ft: float | None
 
 
+class WellSummaryOut(Schema):
+    """Figures from the last `manage.py rebuild_stats`; positive trend: water falling."""
+
+    observation_count: int
+    first_observed_at: datetime | None
+    last_observed_at: datetime | None
+    last_depth_to_water_ft: float | None
+    min_depth_to_water_ft: float | None
+    median_depth_to_water_ft: float | None
+    max_depth_to_water_ft: float | None
+    trend_ft_per_year: float | None
+    change_12_months_ft: float | None
+    computed_at: datetime
+
+
 class ContactRoleOut(Schema):
     name: str
     organization: str
@@ -160,6 +175,7 @@ class WellDetailOut(Schema):
     contacts: list[ContactRoleOut]
     latest_observation: ObservationOut | None
     series: SeriesSummaryOut
+    summary: WellSummaryOut | None
     created_at: datetime
     updated_at: datetime
 

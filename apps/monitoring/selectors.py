@@ -80,9 +80,9 @@ def well_queryset(*, filters: WellFilters) -> QuerySet[Well]:
 
 
 async def well_aget(*, site_no: str) -> Well | None:
-    """One well with its location, groups and contacts loaded, or None."""
+    """One well with its location, summary, groups and contacts loaded, or None."""
     return (
-        await Well.objects.select_related("location")
+        await Well.objects.select_related("location", "summary")
         .prefetch_related("groups", "well_contacts__contact")
         .filter(site_no=site_no)
         .afirst()

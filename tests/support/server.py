@@ -14,7 +14,7 @@ from .pgcluster import free_port
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-def test_database_url() -> str:
+def server_database_url() -> str:
     """DATABASE_URL for a server process that should see the test database."""
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -31,7 +31,7 @@ class UvicornServer:
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "project.settings.test",
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": server_database_url(),
             **(env or {}),
         }
         self.log_path = BASE_DIR / "var" / f"uvicorn-{self.port}.log"

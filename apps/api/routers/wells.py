@@ -123,6 +123,18 @@ def well_create(request: HttpRequest, payload: WellIn):
     return Status(201, services.well_create(data=payload.dict()))
 
 
+WELL_SCALAR_FIELDS = (
+    "site_no",
+    "name",
+    "kind",
+    "status",
+    "aquifer",
+    "well_depth_ft",
+    "created_at",
+    "updated_at",
+)
+
+
 @router.get("/wells/{site_no}", response={200: WellDetailOut, **READ_ERRORS}, summary="One well")
 async def well_detail(request: HttpRequest, site_no: str):
     """A well with its location, groups, contacts, latest reading and series summary."""
@@ -134,11 +146,7 @@ async def well_detail(request: HttpRequest, site_no: str):
     summary = await selectors.well_series_asummary(well_id=well.pk)
     latest = summary.pop("latest")
     return {
-        **{
-            field: getattr(well, field)
-            for field in WellDetailOut.model_fields
-            if hasattr(well, field)
-        },
+        **{field: getattr(well, field) for field in WELL_SCALAR_FIELDS},
         "location": well.location,
         "groups": [group.name for group in well.groups.all()],
         "contacts": [
@@ -151,6 +159,8 @@ async def well_detail(request: HttpRequest, site_no: str):
         ],
         "latest_observation": {**latest, "site_no": well.site_no} if latest else None,
         "series": summary,
+        # Absent until rebuild_stats has run (a reverse one-to-one raises when missing).
+        "summary": getattr(well, "summary", None),
     }
 
 
