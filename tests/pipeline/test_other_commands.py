@@ -24,10 +24,26 @@ def test_usgs_site_files_of_stream_gages_are_skipped_with_the_reason(usgs_file):
 
 
 def test_groundwater_sites_are_created_then_updated(tmp_path):
-    header = "agency_cd\tsite_no\tstation_nm\tsite_tp_cd\tdec_lat_va\tdec_long_va\talt_va\talt_datum_cd\thuc_cd\n"
+    header = (
+        "\t".join(
+            (
+                "agency_cd",
+                "site_no",
+                "station_nm",
+                "site_tp_cd",
+                "dec_lat_va",
+                "dec_long_va",
+                "alt_va",
+                "alt_datum_cd",
+                "huc_cd",
+            )
+        )
+        + "\n"
+    )
     widths = "5s\t15s\t50s\t7s\t16s\t16s\t8s\t10s\t16s\n"
     rows = (
-        "USGS\t350101106390101\tALBUQUERQUE TEST WELL 1\tGW\t35.0169\t-106.6503\t5010.5\tNAVD88\t13020203\n"
+        "USGS\t350101106390101\tALBUQUERQUE TEST WELL 1\tGW\t35.0169\t-106.6503\t5010.5\t"
+        "NAVD88\t13020203\n"
         "USGS\t350202106390201\tSPRING AT TIJERAS\tSP\t35.034\t-106.39\t\t\t13020203\n"
         "USGS\t08330000\tRIO GRANDE AT ALBUQUERQUE\tST\t35.089\t-106.68\t4950\tNAVD88\t13020203\n"
     )
