@@ -346,8 +346,9 @@ def observation_bulk_insert(
         sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"
         if skip_existing:
             sql += " ON CONFLICT (well_id, observed_at) DO NOTHING"
-        adapt = connection.ops.adapt_datetimefield_value
-        datetime_positions = [i for i, name in enumerate(all_columns) if name.endswith("_at")]
+        # created_at is one value for the whole insert: adapt it once, not per row.
+        extra = (*extra[:-1], _sqlite_datetime(extra[-1]))
+        datetime_positions = [i for i, name in enumerate(columns) if name.endswith("_at")]
         inserted = 0
         iterator = iter(rows)
         while batch := list(islice(iterator, batch_size)):
@@ -355,13 +356,19 @@ def observation_bulk_insert(
             for row in batch:
                 values = [*row, *extra]
                 for position in datetime_positions:
-                    values[position] = adapt(values[position])
+                    values[position] = _sqlite_datetime(values[position])
                 prepared.append(values)
             cursor.executemany(sql, prepared)
             inserted += cursor.rowcount
             if on_progress:
                 on_progress(len(prepared))
     return inserted
+
+
+def _sqlite_datetime(value: datetime | None) -> str | None:
+    """What Django's SQLite adapt_datetimefield_value stores (naive UTC text, the
+    connection's zone being UTC), without its per-value settings lookups."""
+    return None if value is None else str(value.astimezone(UTC).replace(tzinfo=None))
 
 
 def demo_seed(

@@ -1,7 +1,8 @@
-"""Imports. Each import is all or nothing: a first pass reads the whole file and collects
-every problem without writing; only a clean file is read again and written, in one
-transaction, skipping readings that are already stored (so the same file twice adds
-nothing). Both passes stream, so memory stays flat with the file's size."""
+"""Imports. Each import is all or nothing: the file is read once, streaming, inside one
+transaction that validates every row, collects every problem and writes the rows while the
+file is clean; if any row was not, the transaction is rolled back. Readings already stored
+are skipped, so the same file twice adds nothing. Memory stays flat with the file's size.
+See ADR-0005."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,36 +70,35 @@ def waterlevels_import(
         vocabulary=Vocabulary(),
     )
 
-    # Pass 1: validate every row, write nothing.
     columns, rows = read_rows(path, file_format, aliases=CSV_ALIASES)
     summary.errors.extend(converter.header_errors(columns))
     if summary.errors:
         return summary
-    for line, row in rows:
-        summary.rows += 1
-        result = converter.convert(line, row)
-        if isinstance(result, list):
-            summary.errors.extend(result)
-    if summary.errors or summary.rows == 0:
-        return summary
 
-    # Pass 2: the file is clean; write it in one transaction.
-    def converted():
-        _, again = read_rows(path, file_format, aliases=CSV_ALIASES)
-        for line, row in again:
-            yield converter.convert(line, row)
+    def valid_rows():
+        # Every row is validated; rows are handed on for writing only while the file is
+        # still clean. The transaction below is rolled back if any row was not.
+        for line, row in rows:
+            summary.rows += 1
+            result = converter.convert(line, row)
+            if isinstance(result, list):
+                summary.errors.extend(result)
+            elif not summary.errors:
+                yield result
 
     with transaction.atomic():
-        summary.imported = observation_bulk_insert(
-            rows=converted(),
+        inserted = observation_bulk_insert(
+            rows=valid_rows(),
             columns=OBSERVATION_COLUMNS,
             skip_existing=True,
             on_progress=on_progress,
         )
-        summary.already_present = summary.rows - summary.imported
-        if dry_run:
+        if summary.errors or dry_run:
             transaction.set_rollback(True)
-        else:
+        if not summary.errors:
+            summary.imported = inserted
+            summary.already_present = summary.rows - inserted
+        if not summary.errors and not dry_run:
             event_publish_on_commit(
                 kind="import.completed",
                 payload={"path": path.name, "imported": summary.imported},

@@ -105,9 +105,14 @@ class Vocabulary:
             lookup = self.codes.setdefault(category, {})
             lookup[code.lower()] = code
             lookup[label.lower()] = code
+        # Raw spellings seen so far: a file repeats the same few values a million times.
+        self._seen: dict[tuple[str, str], str | None] = {}
 
     def code(self, category: str, value: str) -> str | None:
-        return self.codes.get(category, {}).get(value.strip().lower())
+        key = (category, value)
+        if key not in self._seen:
+            self._seen[key] = self.codes.get(category, {}).get(value.strip().lower())
+        return self._seen[key]
 
     def allowed(self, category: str) -> str:
         return ", ".join(sorted(set(self.codes.get(category, {}).values())))
@@ -217,9 +222,9 @@ class RowConverter:
 
     def _convert_csv(self, line: int, row: dict[str, str]) -> tuple | list[RowError]:
         errors: list[RowError] = []
-        get = lambda name: row.get(name, "") or ""  # noqa: E731 - a short local accessor
-        well_id = self._well(line, "well_name_point_id", get("well_name_point_id"), errors)
-        raw_time = get("water_level_date_time")
+        get = row.get
+        well_id = self._well(line, "well_name_point_id", get("well_name_point_id", ""), errors)
+        raw_time = get("water_level_date_time", "")
         observed_at = None
         if raw_time:
             observed_at = self._time(
@@ -232,25 +237,27 @@ class RowConverter:
         else:
             errors.append(RowError(line, "water_level_date_time", "", "missing required field"))
         depth = self._number(
-            line, "depth_to_water_ft", get("depth_to_water_ft"), errors, low=-1000, high=10000
+            line, "depth_to_water_ft", get("depth_to_water_ft", ""), errors, low=-1000, high=10000
         )
-        mp_height = self._number(line, "mp_height", get("mp_height"), errors, low=-100, high=100)
+        mp_height = self._number(
+            line, "mp_height", get("mp_height", ""), errors, low=-100, high=100
+        )
         status = self._term(
-            line, "level_status", get("level_status"), "level_status", errors, "static"
+            line, "level_status", get("level_status", ""), "level_status", errors, "static"
         )
         quality = self._term(
-            line, "data_quality", get("data_quality"), "data_quality", errors, "provisional"
+            line, "data_quality", get("data_quality", ""), "data_quality", errors, "provisional"
         )
-        method = self._term(line, "sample_method", get("sample_method"), "method", errors, "")
-        if not get("depth_to_water_ft") or depth is not None:
+        method = self._term(line, "sample_method", get("sample_method", ""), "method", errors, "")
+        if not get("depth_to_water_ft", "") or depth is not None:
             self._depth_needs_reason(line, "depth_to_water_ft", depth, status, errors)
         if errors:
             return errors
         staff = [
-            get(name) for name in ("field_staff", "field_staff_2", "field_staff_3") if get(name)
+            get(name, "") for name in ("field_staff", "field_staff_2", "field_staff_3") if get(name)
         ]
-        measured_by = get("measuring_person") or (staff[0] if staff else "")
-        notes = get("water_level_notes")
+        measured_by = get("measuring_person", "") or (staff[0] if staff else "")
+        notes = get("water_level_notes", "")
         if staff:
             notes = "; ".join(part for part in (notes, f"Field staff: {', '.join(staff)}") if part)
         return (
@@ -270,21 +277,27 @@ class RowConverter:
 
     def _convert_rdb(self, line: int, row: dict[str, str]) -> tuple | list[RowError]:
         errors: list[RowError] = []
-        get = lambda name: row.get(name, "") or ""  # noqa: E731
-        well_id = self._well(line, "site_no", get("site_no"), errors)
+        get = row.get
+        well_id = self._well(line, "site_no", get("site_no", ""), errors)
         observed_at = self._time(
             line,
             "lev_dt",
             f"{get('lev_dt')} {get('lev_tm')} {get('lev_tz_cd')}".strip(),
             errors,
-            lambda: parse_usgs_time(get("lev_dt"), get("lev_tm"), get("lev_tz_cd"), zone=self.zone),
+            lambda: parse_usgs_time(
+                get("lev_dt", ""), get("lev_tm", ""), get("lev_tz_cd", ""), zone=self.zone
+            ),
         )
-        depth = self._number(line, "lev_va", get("lev_va"), errors, low=-1000, high=10000)
-        elevation = self._number(line, "sl_lev_va", get("sl_lev_va"), errors, low=-2000, high=40000)
-        status = self._usgs_code(line, "lev_status_cd", get("lev_status_cd"), USGS_STATUS, errors)
-        method = self._usgs_code(line, "lev_meth_cd", get("lev_meth_cd"), USGS_METHOD, errors)
-        quality = self._usgs_code(line, "lev_age_cd", get("lev_age_cd"), USGS_AGE, errors)
-        if not get("lev_va") or depth is not None:
+        depth = self._number(line, "lev_va", get("lev_va", ""), errors, low=-1000, high=10000)
+        elevation = self._number(
+            line, "sl_lev_va", get("sl_lev_va", ""), errors, low=-2000, high=40000
+        )
+        status = self._usgs_code(
+            line, "lev_status_cd", get("lev_status_cd", ""), USGS_STATUS, errors
+        )
+        method = self._usgs_code(line, "lev_meth_cd", get("lev_meth_cd", ""), USGS_METHOD, errors)
+        quality = self._usgs_code(line, "lev_age_cd", get("lev_age_cd", ""), USGS_AGE, errors)
+        if not get("lev_va", "") or depth is not None:
             self._depth_needs_reason(line, "lev_va", depth, status or "static", errors)
         if errors:
             return errors
@@ -293,13 +306,13 @@ class RowConverter:
             observed_at,
             depth,
             elevation,
-            get("sl_datum_cd")[:16],
+            get("sl_datum_cd", "")[:16],
             None,
             method,
             status,
             quality,
             "import",
-            get("lev_agency_cd")[:120],
+            get("lev_agency_cd", "")[:120],
             "",
         )
 
