@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from tests.monitoring.factories import well_create
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "usgs"
+USGS_DATA = Path(__file__).resolve().parent / "data" / "usgs"
 
 
 class Result:
@@ -48,9 +48,9 @@ def write_csv(tmp_path):
 @pytest.fixture
 def usgs_file():
     def path(name: str) -> Path:
-        file = SHARED_DATA / name
+        file = USGS_DATA / name
         if not file.exists():
-            pytest.fail(f"shared sample data missing: {file}")
+            pytest.fail(f"sample data missing: {file}")
         return file
 
     return path
