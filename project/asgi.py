@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.asgi import get_asgi_application
 
+from project.looplag import LoopLagMiddleware
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings.production")
 
 application = get_asgi_application()
@@ -18,3 +20,5 @@ if settings.PIEZO_SERVE_STATIC:
     # Locally uvicorn serves the admin's CSS and JS itself; a deployment serves
     # `collectstatic`'s STATIC_ROOT from the reverse proxy instead.
     application = ASGIStaticFilesHandler(application)
+
+application = LoopLagMiddleware(application)

@@ -7,5 +7,7 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings.production")
+# Tells the connection check (ADR-0003) that persistent connections are allowed here.
+os.environ.setdefault("PIEZO_INTERFACE", "wsgi")
 
 application = get_wsgi_application()

@@ -4,9 +4,19 @@ from django.db import connection
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Deselect (not skip) tests marked only_on another database vendor: the other run
-    covers them, so a skip here would only hide nothing behind a warning."""
+    covers them, so a skip here would only hide nothing behind a warning.
+
+    Also let every database test use the ``readonly`` alias, which public reads go through
+    and which mirrors ``default`` in-process (the same connection, so tests see their own
+    uncommitted data)."""
     selected, deselected = [], []
     for item in items:
+        db_marker = item.get_closest_marker("django_db")
+        if db_marker and "databases" not in db_marker.kwargs:
+            transactional = db_marker.kwargs.get(
+                "transaction", db_marker.args[0] if db_marker.args else False
+            )
+            item.add_marker(pytest.mark.django_db(transaction=transactional, databases="__all__"))
         marker = item.get_closest_marker("only_on")
         if marker and marker.args[0] != connection.vendor:
             deselected.append(item)

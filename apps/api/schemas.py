@@ -58,9 +58,19 @@ class StatsOut(Schema):
     samples: int
 
 
+class EventLoopOut(Schema):
+    pid: int
+    samples: int
+    last_ms: float
+    max_ms: float
+    threshold_ms: float
+    over_threshold: int
+
+
 class HealthOut(Schema):
     status: Literal["ok", "unavailable"]
     database: str
+    event_loop: EventLoopOut
 
 
 # --- Wells ----------------------------------------------------------------------------

@@ -3,8 +3,8 @@ from the environment (see env.py); the per-environment modules only pick default
 
 from pathlib import Path
 
-from .database import database_from_url
-from .env import env_bool, env_list, env_str
+from .database import database_from_url, readonly_database
+from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -23,10 +23,12 @@ INSTALLED_APPS = [
     "apps.monitoring",
     "apps.api",
     "apps.pipeline",
+    "apps.core",
 ]
 
 MIDDLEWARE = [
     "apps.api.middleware.request_id_middleware",
+    "project.readonly.readonly_reads_middleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -60,6 +62,16 @@ DATABASES = {
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'piezo.sqlite3'}"), base_dir=BASE_DIR
     ),
 }
+DATABASES["readonly"] = readonly_database(
+    DATABASES["default"], url=env_str("DATABASE_READONLY_URL", "") or None, base_dir=BASE_DIR
+)
+DATABASE_ROUTERS = ["project.readonly.ReadOnlyRouter"]
+# How many server processes and task workers share the database: the connection budget
+# that `manage.py check` compares with PostgreSQL's max_connections (ADR-0003).
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 1)
+PIEZO_TASK_WORKERS = env_int("PIEZO_TASK_WORKERS", 0)
+# ASGI (uvicorn) unless project/wsgi.py says otherwise before the settings load.
+PIEZO_INTERFACE = env_str("PIEZO_INTERFACE", "asgi")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "") or None

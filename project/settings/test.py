@@ -1,6 +1,8 @@
 """The test suite: `make test`. The database comes from DATABASE_URL like everywhere else;
 tests/plugins/database.py sets it to a throwaway PostgreSQL cluster for the PostgreSQL run."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
 from .env import env_str
@@ -12,5 +14,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A file, not pytest-django's in-memory default: WAL, busy timeouts and real server
 # processes (uvicorn in the concurrency tests) all need a database on disk.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_piezo.sqlite3")}
+    # One file per run, so two suites running at once do not share (and break) it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_piezo_{os.getpid()}.sqlite3")}
+# In-process tests read through the same connection as they write (Django's test mirror);
+# the uvicorn processes the tests start get the real read-only alias.
 PIEZO_SERVE_STATIC = True

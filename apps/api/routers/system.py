@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from apps.monitoring import selectors
+from project import looplag
 
 from ..schemas import HealthOut, StatsOut, error_responses
 
@@ -19,9 +20,12 @@ async def stats(request: HttpRequest):
 
 @router.get("/health", response={200: HealthOut, 503: HealthOut}, summary="Liveness and readiness")
 async def health(request: HttpRequest):
-    """200 when the database answers, 503 when it does not."""
+    """200 when the database answers, 503 when it does not; with this worker's event-loop
+    lag (a blocked loop delays every request on the worker)."""
+    lag = looplag.monitor.snapshot()
     try:
         await selectors.database_aping()
     except Exception as exc:  # any failure to reach the database means "not ready"
-        return Status(503, {"status": "unavailable", "database": f"error: {type(exc).__name__}"})
-    return Status(200, {"status": "ok", "database": "ok"})
+        body = {"status": "unavailable", "database": f"error: {type(exc).__name__}"}
+        return Status(503, {**body, "event_loop": lag})
+    return Status(200, {"status": "ok", "database": "ok", "event_loop": lag})

@@ -1,0 +1,71 @@
+"""System checks for the connection policy (ADR-0003), run by `manage.py check`."""
+
+from django.conf import settings
+from django.core.checks import Error, Warning, register
+from django.db import connections
+
+
+@register("connections")
+def connection_policy_check(app_configs, **kwargs):
+    """Persistent connections leak under ASGI (one per request thread): refuse them."""
+    if settings.PIEZO_INTERFACE != "asgi":
+        return []
+    return [
+        Error(
+            f"DATABASES[{alias!r}]['CONN_MAX_AGE'] is {config['CONN_MAX_AGE']} under ASGI.",
+            hint=(
+                "Under ASGI every sync request runs on a new thread, and each thread keeps "
+                "its own persistent connection, so they pile up. Use CONN_MAX_AGE=0 (with "
+                "the psycopg pool on PostgreSQL). See ADR-0003."
+            ),
+            id="piezo.E001",
+        )
+        for alias, config in settings.DATABASES.items()
+        if config.get("CONN_MAX_AGE", 0) != 0
+    ]
+
+
+def connection_budget() -> int:
+    """Connections this deployment may open: every worker's pools, plus task workers."""
+    per_process = sum(
+        config["OPTIONS"].get("pool", {}).get("max_size", 0)
+        for config in settings.DATABASES.values()
+        if config["ENGINE"] == "django.db.backends.postgresql"
+    )
+    return per_process * (settings.WEB_CONCURRENCY + settings.PIEZO_TASK_WORKERS)
+
+
+@register("connections")
+def connection_budget_check(app_configs, **kwargs):
+    """Warn when workers x pool sizes exceed what PostgreSQL accepts (max_connections)."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return []
+    budget = connection_budget()
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SHOW max_connections")
+            max_connections = int(cursor.fetchone()[0])
+            cursor.execute("SHOW superuser_reserved_connections")
+            reserved = int(cursor.fetchone()[0])
+    except Exception as exc:  # the check must report, not crash, when the server is away
+        return [
+            Warning(
+                f"Could not read max_connections from PostgreSQL ({type(exc).__name__}); "
+                f"this deployment may open {budget} connections.",
+                id="piezo.W002",
+            )
+        ]
+    available = max_connections - reserved
+    if budget > available:
+        return [
+            Warning(
+                f"{settings.WEB_CONCURRENCY} worker(s) + {settings.PIEZO_TASK_WORKERS} task "
+                f"worker(s) x pools may open {budget} connections, more than the "
+                f"{available} PostgreSQL accepts (max_connections {max_connections} - "
+                f"{reserved} reserved).",
+                hint="Lower DB_POOL_MAX_SIZE or WEB_CONCURRENCY, raise max_connections, or "
+                "put PgBouncer in front. See ADR-0003.",
+                id="piezo.W001",
+            )
+        ]
+    return []
