@@ -9,12 +9,17 @@ import os
 from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.asgi import get_asgi_application
+from django.urls import get_resolver
 
 from project.looplag import LoopLagMiddleware
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings.production")
 
 application = get_asgi_application()
+
+# Import the URLconf (and build the API's schemas) now, at process start: Django would do
+# it lazily inside the first request, blocking the event loop for about 100 ms.
+_url_patterns = get_resolver().url_patterns
 
 if settings.PIEZO_SERVE_STATIC:
     # Locally uvicorn serves the admin's CSS and JS itself; a deployment serves

@@ -233,21 +233,24 @@ def test_3_shared_cursor_hands_one_caller_anothers_rows():
 # 4. Web reads locking out the pipeline ----------------------------------------------------
 
 
+def _sqlite_write(path, timeout_s: float) -> str:
+    """A pipeline-style write transaction on its own SQLite connection, with a short wait."""
+    writer = sqlite3.connect(path, timeout=timeout_s, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE monitoring_well SET name = name || ' (imported)'")
+        writer.execute("COMMIT")
+        return "committed"
+    except sqlite3.OperationalError as exc:
+        return str(exc)
+    finally:
+        writer.close()
+
+
 def _pipeline_write(timeout_s: float) -> str:
     """The batch pipeline's write transaction, on its own connection, with a short wait."""
     if connection.vendor == "sqlite":
-        writer = sqlite3.connect(
-            connection.settings_dict["NAME"], timeout=timeout_s, isolation_level=None
-        )
-        try:
-            writer.execute("BEGIN IMMEDIATE")
-            writer.execute("UPDATE monitoring_well SET name = name || ' (imported)'")
-            writer.execute("COMMIT")
-            return "committed"
-        except sqlite3.OperationalError as exc:
-            return str(exc)
-        finally:
-            writer.close()
+        return _sqlite_write(connection.settings_dict["NAME"], timeout_s)
     writer = raw_connection()
     try:
         writer.execute(f"SET lock_timeout = '{int(timeout_s * 1000)}ms'")
@@ -261,22 +264,24 @@ def _pipeline_write(timeout_s: float) -> str:
 
 
 @pytest.mark.only_on("sqlite")
-def test_4_broken_a_rollback_journal_reader_locks_out_the_pipeline():
-    seed()
-    path = connection.settings_dict["NAME"]
-    connections.close_all()
-    switch = sqlite3.connect(path, isolation_level=None)
-    switch.execute("PRAGMA journal_mode=DELETE")  # the broken configuration: no WAL
+def test_4_broken_a_rollback_journal_reader_locks_out_the_pipeline(tmp_path):
+    """The broken configuration on a database of its own: SQLite's rollback journal (no
+    WAL), where a reader's open transaction holds a lock every writer must wait out."""
+    path = tmp_path / "rollback-journal.sqlite3"
+    setup = sqlite3.connect(path, isolation_level=None)
+    setup.execute("PRAGMA journal_mode=DELETE")
+    setup.execute("CREATE TABLE monitoring_well (name TEXT)")
+    setup.execute("INSERT INTO monitoring_well VALUES ('AR0001')")
+    setup.close()
     reader = sqlite3.connect(path, isolation_level=None)
     try:
         reader.execute("BEGIN")
-        reader.execute("SELECT COUNT(*) FROM monitoring_observation").fetchone()  # a long read
-        assert "locked" in _pipeline_write(timeout_s=0.5)
+        reader.execute("SELECT COUNT(*) FROM monitoring_well").fetchone()  # a long web read
+        assert _sqlite_write(path, timeout_s=0.5) == "database is locked"
     finally:
         reader.execute("ROLLBACK")
         reader.close()
-        switch.execute("PRAGMA journal_mode=WAL")
-        switch.close()
+    assert _sqlite_write(path, timeout_s=0.5) == "committed"  # once the reader is gone
 
 
 def test_4_ours_a_readonly_reader_does_not_hold_up_the_pipeline():
