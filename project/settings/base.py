@@ -100,7 +100,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # One line per request from loadcheck's client would drown its report.
+        "httpx": {"level": "WARNING"},
+    },
 }
 # Serve static files from the ASGI app (local and tests); production leaves it to the proxy.
 PIEZO_SERVE_STATIC = env_bool("PIEZO_SERVE_STATIC", False)

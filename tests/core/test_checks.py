@@ -1,0 +1,52 @@
+"""The connection-policy system checks (ADR-0003)."""
+
+import pytest
+from django.core.checks import run_checks
+
+from apps.core.checks import connection_budget
+
+# The checks read settings.DATABASES; overriding it here is the point.
+pytestmark = pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+
+
+def ids(messages) -> list[str]:
+    return [message.id for message in messages]
+
+
+def test_persistent_connections_are_refused_under_asgi(settings):
+    settings.DATABASES = {
+        alias: {**config, "CONN_MAX_AGE": 60} for alias, config in settings.DATABASES.items()
+    }
+    messages = run_checks(tags=["connections"])
+    assert ids(messages).count("piezo.E001") == 2
+    assert "under ASGI" in messages[0].msg
+
+
+def test_persistent_connections_are_fine_under_wsgi(settings):
+    settings.PIEZO_INTERFACE = "wsgi"
+    settings.DATABASES = {
+        alias: {**config, "CONN_MAX_AGE": 60} for alias, config in settings.DATABASES.items()
+    }
+    assert "piezo.E001" not in ids(run_checks(tags=["connections"]))
+
+
+@pytest.mark.django_db
+def test_our_settings_pass(settings):
+    assert [m for m in run_checks(tags=["connections"]) if m.level >= 30] == []
+
+
+@pytest.mark.only_on("postgresql")
+@pytest.mark.django_db
+def test_a_budget_past_max_connections_is_warned(settings):
+    settings.WEB_CONCURRENCY = 4
+    settings.DATABASES = {
+        alias: {
+            **config,
+            "OPTIONS": {**config["OPTIONS"], "pool": {**config["OPTIONS"]["pool"], "max_size": 30}},
+        }
+        for alias, config in settings.DATABASES.items()
+    }
+    assert connection_budget() == 4 * 60
+    messages = run_checks(tags=["connections"])
+    warning = next(m for m in messages if m.id == "piezo.W001")
+    assert "240 connections" in warning.msg and "max_connections 200" in warning.msg
