@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := DJANGO_SETTINGS_MODULE=project.settings.local $(PY) manage.py
 
-.PHONY: setup run test test-sqlite test-postgres lint format clean
+.PHONY: setup run test test-sqlite test-postgres lint format checklist clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -39,6 +39,10 @@ test-postgres: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(MANAGE) migration_checklist --strict > /dev/null
+
+checklist: setup
+	$(MANAGE) migration_checklist
 
 format: setup
 	$(VENV)/bin/ruff format .

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.db import models
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
@@ -40,6 +42,13 @@ OBSERVATION_FIELDS = (
 )
 
 
+def _strict(queryset: QuerySet) -> QuerySet:
+    """Apply the read fetch mode (settings.PIEZO_READ_FETCH_MODE): the test suite sets
+    FETCH_RAISE, so a field or relation a read forgot to load fails loudly instead of
+    running a hidden query (which in an async view would block, or raise)."""
+    return queryset.fetch_mode(getattr(models, settings.PIEZO_READ_FETCH_MODE))
+
+
 @dataclass(frozen=True, kw_only=True)
 class WellFilters:
     status: str | None = None
@@ -55,7 +64,7 @@ class WellFilters:
 
 def well_queryset(*, filters: WellFilters) -> QuerySet[Well]:
     """Wells matching ``filters``, with their location joined (one query, no lazy loads)."""
-    wells = Well.objects.select_related("location")
+    wells = _strict(Well.objects.select_related("location"))
     if filters.status:
         wells = wells.filter(status=filters.status)
     if filters.kind:
@@ -82,7 +91,7 @@ def well_queryset(*, filters: WellFilters) -> QuerySet[Well]:
 async def well_aget(*, site_no: str) -> Well | None:
     """One well with its location, summary, groups and contacts loaded, or None."""
     return (
-        await Well.objects.select_related("location", "summary")
+        await _strict(Well.objects.select_related("location", "summary"))
         .prefetch_related("groups", "well_contacts__contact")
         .filter(site_no=site_no)
         .afirst()
@@ -207,22 +216,22 @@ async def observation_achunks(
 
 
 def sample_queryset(*, site_no: str | None = None) -> QuerySet[Sample]:
-    samples = Sample.objects.select_related("well").prefetch_related("results")
+    samples = _strict(Sample.objects.select_related("well").prefetch_related("results"))
     if site_no:
         samples = samples.filter(well__site_no=site_no)
     return samples.order_by("-sampled_at", "pk")
 
 
 def contact_queryset() -> QuerySet[Contact]:
-    return Contact.objects.order_by("name", "pk")
+    return _strict(Contact.objects.order_by("name", "pk"))
 
 
 def group_queryset() -> QuerySet[Group]:
-    return Group.objects.annotate(well_count=Count("wells")).order_by("name")
+    return _strict(Group.objects.annotate(well_count=Count("wells")).order_by("name"))
 
 
 def lexicon_queryset(*, category: str | None = None) -> QuerySet[LexiconTerm]:
-    terms = LexiconTerm.objects.all()
+    terms = _strict(LexiconTerm.objects.all())
     if category:
         terms = terms.filter(category=category)
     return terms.order_by("category", "code")

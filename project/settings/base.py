@@ -106,5 +106,8 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
     },
 }
+# Fetch mode for the read selectors' querysets (Django 6.1): FETCH_ONE is Django's default;
+# the tests use FETCH_RAISE so that any lazy load on a read path fails.
+PIEZO_READ_FETCH_MODE = env_str("PIEZO_READ_FETCH_MODE", "FETCH_ONE")
 # Serve static files from the ASGI app (local and tests); production leaves it to the proxy.
 PIEZO_SERVE_STATIC = env_bool("PIEZO_SERVE_STATIC", False)

@@ -19,3 +19,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # In-process tests read through the same connection as they write (Django's test mirror);
 # the uvicorn processes the tests start get the real read-only alias.
 PIEZO_SERVE_STATIC = True
+# Any field or relation a read path forgot to load raises instead of querying lazily.
+PIEZO_READ_FETCH_MODE = "FETCH_RAISE"

@@ -1,0 +1,87 @@
+"""manage.py migration_checklist: does the code match ADR-0004's sync-to-async plan?"""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from apps.core.checklist import plan
+
+DEFAULT_ADR = Path("ADR") / "0004-sync-to-async-migration.md"
+MARKS = {"at target": "ok", "ahead": "ahead", "behind": "BEHIND", "unsafe": "UNSAFE"}
+
+
+class Command(BaseCommand):
+    help = (
+        "List every route (each django-ninja operation with its method), class-based view, "
+        "websocket consumer and the admin; classify each as sync, async-native, "
+        "async-offloaded or async-unsafe (async code reaching the sync ORM or a blocking call, "
+        "directly or through project functions); and compare with ADR-0004's table."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Exit 1 on any async-unsafe, behind, missing or stale entry.",
+        )
+        parser.add_argument(
+            "--write",
+            action="store_true",
+            help="Rewrite the ADR's table from the code (keeping existing targets).",
+        )
+        parser.add_argument("--adr", type=Path, default=None, help=f"Default: {DEFAULT_ADR}")
+
+    def handle(self, *args, **options) -> None:
+        adr = options["adr"] or settings.BASE_DIR / DEFAULT_ADR
+        if not adr.exists():
+            raise CommandError(f"{adr}: no such ADR.")
+        try:
+            if options["write"]:
+                count = plan.write_table(adr)
+                self.stderr.write(f"Wrote {count} rows to {adr}.")
+            items = plan.compare(adr)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        failing = plan.failing(items)
+        if options["format"] == "json":
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "adr": str(adr),
+                        "items": [item.as_dict() for item in items],
+                        "summary": plan.summary_lines(items),
+                        "failing": len(failing),
+                    },
+                    indent=2,
+                )
+            )
+        elif options["format"] == "markdown":
+            self.stdout.write("| status | kind | method | route | is | phase | target |")
+            self.stdout.write("|---|---|---|---|---|---|---|")
+            for i in items:
+                self.stdout.write(
+                    f"| {i.status} | {i.kind} | {i.method} | `{i.route}` | {i.classification} "
+                    f"| {i.phase or '-'} | {i.target or '-'} |"
+                )
+            self.stdout.write("")
+            for line in plan.summary_lines(items):
+                self.stdout.write(f"- {line}")
+        else:
+            for i in items:
+                mark = MARKS.get(i.status, i.status.upper())
+                self.stdout.write(
+                    f"[{mark:>6}] {i.method:6} {i.route:38} {i.classification:16} "
+                    f"{i.phase or '-':>4} (target {i.target or '-'})"
+                )
+                for note in (
+                    i.notes if i.status != "at target" or i.classification != "sync" else []
+                ):
+                    self.stdout.write(f"           {note}")
+            for line in plan.summary_lines(items):
+                self.stdout.write(line)
+        if options["strict"] and failing:
+            names = ", ".join(f"{i.method} {i.route} ({i.status})" for i in failing[:10])
+            raise CommandError(f"{len(failing)} failing the plan: {names}")

@@ -1,0 +1,112 @@
+"""The migration checklist: its classification of each case, the real project against
+ADR-0004, and a drifted table failing --strict with the route's name."""
+
+import json
+import shutil
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from apps.core.checklist.analysis import analyze, analyze_class
+from apps.core.checklist.routes import http_entries
+
+from . import checklist_fixtures as fixtures
+
+ADR = settings.BASE_DIR / "ADR" / "0004-sync-to-async-migration.md"
+
+
+@pytest.mark.parametrize(
+    ("view", "expected"),
+    [
+        (fixtures.sync_view, "sync"),
+        (fixtures.native_view, "async-native"),
+        (fixtures.unsafe_direct_view, "async-unsafe"),
+        (fixtures.unsafe_through_helper_view, "async-unsafe"),
+        (fixtures.offloaded_view, "async-offloaded"),
+        (fixtures.sleeping_view, "async-unsafe"),
+    ],
+)
+def test_function_views(view, expected):
+    assert analyze(view).classification == expected
+
+
+def test_the_reason_names_the_call_and_the_helper():
+    direct = analyze(fixtures.unsafe_direct_view)
+    assert any("Well.objects.get" in reason for reason in direct.reasons("sync-db"))
+    through = analyze(fixtures.unsafe_through_helper_view)
+    assert any(
+        "via tests.core.checklist_fixtures.helper_that_iterates" in r for r in through.reasons()
+    )
+    assert any("time.sleep" in r for r in analyze(fixtures.sleeping_view).reasons("blocking"))
+
+
+def test_class_based_view_and_consumer():
+    assert analyze_class(fixtures.AsyncClassView).classification == "async-native"
+    assert analyze_class(fixtures.CountingConsumer).classification == "async-offloaded"
+
+
+def test_routes_enumerate_each_operation_and_handler():
+    entries = {e.key: e for e in http_entries("tests.core.checklist_fixtures")}
+    read, write = entries[("GET", "/api/mixed")], entries[("POST", "/api/mixed")]
+    assert analyze(read.handler).classification == "async-native"
+    assert analyze(write.handler).classification == "sync"
+    assert write.in_async_path_view and not read.in_async_path_view
+    assert ("GET", "/class/") in entries and ("POST", "/class/") in entries
+    assert entries[("*", "/sleeping/")].handler is fixtures.sleeping_view
+
+
+def checklist(*args: str) -> tuple[int, str, str]:
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("migration_checklist", *args, stdout=out, stderr=err)
+    except CommandError as exc:
+        return 1, out.getvalue(), str(exc)
+    return 0, out.getvalue(), err.getvalue()
+
+
+def test_the_project_matches_adr_0004():
+    code, out, _ = checklist("--format", "json", "--strict")
+    assert code == 0
+    report = json.loads(out)
+    assert report["failing"] == 0
+    statuses = {(i["method"], i["route"]): i["status"] for i in report["items"]}
+    assert set(statuses.values()) == {"at target"}
+    assert statuses[("GET", "/api/stats")] == "at target"
+    kinds = {(i["method"], i["route"]): i["classification"] for i in report["items"]}
+    assert kinds[("GET", "/api/wells/{site_no}")] == "async-native"
+    assert kinds[("POST", "/api/wells")] == "sync"
+    assert ("*", "/admin/") in kinds
+
+
+def test_a_drifted_table_fails_strict_naming_the_route(tmp_path):
+    drifted = tmp_path / "adr.md"
+    shutil.copy(ADR, drifted)
+    text = drifted.read_text()
+    stats_row = next(line for line in text.splitlines() if "`/api/stats`" in line)
+    text = text.replace(stats_row, stats_row.replace("| P2 |", "| P3 |"))
+    health_row = next(line for line in text.splitlines() if "`/api/health`" in line)
+    text = text.replace(health_row + "\n", "")
+    text = text.replace(
+        "<!-- migration-checklist:end -->",
+        "| http | GET | `/api/retired` | `apps.api.old.view` | P2 |\n"
+        "<!-- migration-checklist:end -->",
+    )
+    drifted.write_text(text)
+    code, _, message = checklist("--adr", str(drifted), "--strict")
+    assert code == 1
+    assert "GET /api/stats (behind)" in message
+    assert "GET /api/health (not in ADR)" in message
+    assert "GET /api/retired (in ADR but gone)" in message
+    # --write brings it back in line, keeping the (now deliberate) P3 target as behind.
+    checklist("--adr", str(drifted), "--write")
+    code, _, message = checklist("--adr", str(drifted), "--strict")
+    assert code == 1 and message.startswith("1 failing the plan: GET /api/stats (behind)")
+
+
+def test_text_and_markdown_formats():
+    code, text, _ = checklist()
+    assert code == 0 and "P2:" in text and "at target" in text
+    code, markdown, _ = checklist("--format", "markdown")
+    assert "| status |" in markdown and "`/api/stats`" in markdown
