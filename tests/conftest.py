@@ -52,12 +52,16 @@ def uvicorn_server(transactional_db):
 
 @pytest.fixture(scope="session", autouse=True)
 def _close_async_test_connections(django_db_setup, django_db_blocker):
-    """Async tests run their ORM calls on asgiref's thread-sensitive executor thread, whose
-    connections stay checked out of the pool; close them there, or PostgreSQL refuses to
-    drop the test database while they are open."""
+    """Close what would keep PostgreSQL from dropping the test database: the connections
+    async tests opened on asgiref's thread-sensitive executor thread, and every pool."""
     yield
     from asgiref.sync import SyncToAsync
     from django.db import connections
 
     with django_db_blocker.unblock():
         SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+        # The readonly alias mirrors default in tests but has a psycopg pool of its own
+        # (pools are keyed by alias name), which Django's test teardown does not close.
+        for connection in connections.all():
+            if connection.vendor == "postgresql":
+                connection.close_pool()

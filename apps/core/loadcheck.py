@@ -128,10 +128,12 @@ def check_answer(oracle: Oracle, kind: str, site_no: str, page: int, body: dict,
 
 
 class ConnectionSampler:
-    """Polls pg_stat_activity on its own connection; counts the others on this database."""
+    """Polls pg_stat_activity on its own connection; counts the others on this database,
+    or only those whose application_name is ``application_name`` (libpq's PGAPPNAME)."""
 
-    def __init__(self, interval_s: float = 0.05) -> None:
+    def __init__(self, interval_s: float = 0.05, *, application_name: str | None = None) -> None:
         self.interval_s = interval_s
+        self.application_name = application_name
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -148,11 +150,16 @@ class ConnectionSampler:
             password=settings["PASSWORD"] or None,
             autocommit=True,
         ) as probe:
+            query = (
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            params: list[str] = []
+            if self.application_name:
+                query += " AND application_name = %s"
+                params.append(self.application_name)
             while not self._stop.is_set():
-                row = probe.execute(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                ).fetchone()
+                row = probe.execute(query, params).fetchone()
                 self.peak = max(self.peak, row[0])
                 self._stop.wait(self.interval_s)
 
