@@ -1,4 +1,5 @@
-"""ASGI entry point: `uvicorn project.asgi:application`.
+"""ASGI entry point: `uvicorn project.asgi:application`. Routes by protocol: HTTP to
+Django, websockets to channels (project/routing.py).
 
 Without DJANGO_SETTINGS_MODULE this loads the production settings, which refuse to
 start without SECRET_KEY; `make run` selects the local settings.
@@ -26,4 +27,20 @@ if settings.PIEZO_SERVE_STATIC:
     # `collectstatic`'s STATIC_ROOT from the reverse proxy instead.
     application = ASGIStaticFilesHandler(application)
 
-application = LoopLagMiddleware(application)
+from channels.auth import AuthMiddlewareStack  # noqa: E402 - needs the apps loaded
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from project.routing import websocket_urlpatterns  # noqa: E402
+
+application = LoopLagMiddleware(
+    ProtocolTypeRouter(
+        {
+            "http": application,
+            # Browsers send Origin on websocket handshakes; only ALLOWED_HOSTS may connect.
+            "websocket": AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
+        }
+    )
+)

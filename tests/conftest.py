@@ -65,3 +65,20 @@ def _close_async_test_connections(django_db_setup, django_db_blocker):
         for connection in connections.all():
             if connection.vendor == "postgresql":
                 connection.close_pool()
+
+
+@pytest.fixture
+def redis_server():
+    """A throwaway Redis. Without redis-server: skipped with how to enable it, but under
+    CI=true a failure (CI installs it)."""
+    from tests.plugins.database import IN_CI
+    from tests.support.redis import RedisServer
+
+    try:
+        server = RedisServer().start()
+    except RuntimeError as exc:
+        if IN_CI:
+            pytest.fail(f"CI=true and Redis is unavailable: {exc}")
+        pytest.skip(f"{exc} Then run the live-update tests again.")
+    yield server
+    server.stop()

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
+from .events import event_publish_on_commit
 from .models import (
     Contact,
     Deployment,
@@ -128,6 +129,21 @@ class WellAdmin(admin.ModelAdmin):
     def county(self, well: Well) -> str:
         return well.location.county
 
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        event_publish_on_commit(kind="wells.changed", payload={"site_no": obj.site_no})
+
+    def save_formset(self, request, form, formset, change) -> None:
+        instances = formset.save()
+        if formset.model is Observation and instances:
+            event_publish_on_commit(
+                kind="observations.created",
+                payload={
+                    "site_no": form.instance.site_no,
+                    "observation_ids": [o.pk for o in instances],
+                },
+            )
+
 
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):
@@ -156,6 +172,13 @@ class ObservationAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at",)
     # A COUNT(*) over millions of readings on every changelist page is not worth it.
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        event_publish_on_commit(
+            kind="observations.created",
+            payload={"site_no": obj.well.site_no, "observation_ids": [obj.pk]},
+        )
 
 
 class SampleResultInline(admin.TabularInline):

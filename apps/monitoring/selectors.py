@@ -120,18 +120,18 @@ async def well_series_asummary(*, well_id: int) -> dict[str, Any]:
     return summary
 
 
-async def stats_aget(*, now: datetime | None = None) -> dict[str, Any]:
-    """The headline figures: wells (by status), observations, recent readings, samples."""
-    now = now or timezone.now()
-    by_status = {
-        row["status"]: row["n"]
-        async for row in Well.objects.order_by().values("status").annotate(n=Count("id"))
+def _stats_queries(now: datetime):
+    """The three queries behind the headline figures (evaluated by the sync or async twin)."""
+    by_status = Well.objects.order_by().values("status").annotate(n=Count("id"))
+    observations = {
+        "total": Count("id"),
+        "last_30_days": Count("id", filter=Q(observed_at__gte=now - timedelta(days=30))),
+        "latest": Max("observed_at"),
     }
-    observations = await Observation.objects.aaggregate(
-        total=Count("id"),
-        last_30_days=Count("id", filter=Q(observed_at__gte=now - timedelta(days=30))),
-        latest=Max("observed_at"),
-    )
+    return by_status, observations, Sample.objects
+
+
+def _stats_shape(by_status: dict, observations: dict, samples: int) -> dict[str, Any]:
     return {
         "wells": sum(by_status.values()),
         "active_wells": by_status.get(Well.Status.ACTIVE, 0),
@@ -139,8 +139,49 @@ async def stats_aget(*, now: datetime | None = None) -> dict[str, Any]:
         "observations": observations["total"],
         "observations_last_30_days": observations["last_30_days"],
         "latest_observed_at": observations["latest"],
-        "samples": await Sample.objects.acount(),
+        "samples": samples,
     }
+
+
+async def stats_aget(*, now: datetime | None = None) -> dict[str, Any]:
+    """The headline figures: wells (by status), observations, recent readings, samples."""
+    by_status, observation_aggregates, samples = _stats_queries(now or timezone.now())
+    return _stats_shape(
+        {row["status"]: row["n"] async for row in by_status},
+        await Observation.objects.aaggregate(**observation_aggregates),
+        await samples.acount(),
+    )
+
+
+def stats_get(*, now: datetime | None = None) -> dict[str, Any]:
+    """The sync twin of stats_aget, for database_sync_to_async (websocket consumers)."""
+    by_status, observation_aggregates, samples = _stats_queries(now or timezone.now())
+    return _stats_shape(
+        {row["status"]: row["n"] for row in by_status},
+        Observation.objects.aggregate(**observation_aggregates),
+        samples.count(),
+    )
+
+
+def well_exists(*, site_no: str) -> bool:
+    return Well.objects.filter(site_no=site_no).exists()
+
+
+def observation_payloads(*, ids: list[int]) -> list[dict[str, Any]]:
+    """Readings shaped as the REST API's observation (JSON-ready), for live events."""
+    rows = (
+        Observation.objects.filter(pk__in=ids)
+        .order_by("observed_at")
+        .values(*OBSERVATION_FIELDS, "well__site_no")
+    )
+    return [
+        {
+            **{field: row[field] for field in OBSERVATION_FIELDS},
+            "observed_at": row["observed_at"].isoformat(),
+            "site_no": row["well__site_no"],
+        }
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True, kw_only=True)

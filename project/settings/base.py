@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "apps.api",
     "apps.pipeline",
     "apps.core",
+    "apps.live",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +76,23 @@ PIEZO_INTERFACE = env_str("PIEZO_INTERFACE", "asgi")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "") or None
+# Websocket events: in memory within one process, through Redis between worker processes.
+# Short socket timeouts: with Redis down, a write's on-commit publish fails fast (and is
+# logged) instead of holding the request.
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1, "socket_timeout": 2}],
+                "capacity": 1000,
+                "expiry": 30,
+            },
+        }
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
