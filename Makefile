@@ -17,12 +17,19 @@ $(VENV)/.installed: requirements.txt
 	@$(PY) -c "import django, uvicorn, psycopg" || { echo "Installing requirements failed."; exit 1; }
 	@touch $@
 
-setup: $(VENV)/.installed
+# The hydrograph's charting library (uPlot) comes from the npm registry; Django serves it.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed for the web pages' chart: install nodejs and npm."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
 
 run: setup
 	@mkdir -p var
 	@$(MANAGE) migrate --noinput -v 0
 	@$(MANAGE) seed_demo --if-empty
+	@$(MANAGE) rebuild_stats
 	@$(MANAGE) ensure_local_admin
 	@echo "Piezo: http://$(HOST):$(PORT)/   admin: http://$(HOST):$(PORT)/admin/"
 	DJANGO_SETTINGS_MODULE=project.settings.local $(VENV)/bin/uvicorn project.asgi:application \
@@ -49,4 +56,4 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from apps.api.api import api
 
@@ -10,4 +10,5 @@ admin.site.index_title = "Groundwater monitoring data"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("", include("apps.web.urls")),
 ]

@@ -245,6 +245,30 @@ class ObservationIn(Schema):
 ObservationBatchIn = Annotated[list[ObservationIn], Field(min_length=1, max_length=10_000)]
 
 
+class ChartSeriesOut(Schema):
+    t: list[float]
+    depth: list[float | None]
+
+
+class NoValueSeriesOut(Schema):
+    t: list[float]
+    status: list[str]
+
+
+class HydrographOut(Schema):
+    site_no: str
+    total: int
+    plotted: int
+    downsampled: bool
+    min_depth_to_water_ft: float | None
+    max_depth_to_water_ft: float | None
+    manual: ChartSeriesOut
+    transducer: ChartSeriesOut
+    transducer_provisional: ChartSeriesOut
+    provisional: ChartSeriesOut
+    no_value: NoValueSeriesOut
+
+
 class ObservationPageOut(Schema):
     site_no: str
     next: str | None

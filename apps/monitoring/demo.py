@@ -239,9 +239,17 @@ def manual_readings(
 
 
 def transducer_readings(
-    rng: random.Random, *, well: DemoWell, well_id: int, sensor_id: int, end: date, days: int
+    rng: random.Random,
+    *,
+    well: DemoWell,
+    well_id: int,
+    sensor_id: int,
+    end: date,
+    days: int,
+    record_years: float,
 ) -> Iterator[tuple]:
-    """Hourly logger readings for ``days`` up to ``end`` (UTC), with a small daily cycle."""
+    """Hourly logger readings for ``days`` up to ``end`` (UTC), with a small daily cycle,
+    on the same trend as the well's manual record of ``record_years``."""
     end_at = datetime(end.year, end.month, end.day, tzinfo=UTC)
     start_at = end_at - timedelta(days=days)
     hours = days * 24
@@ -253,11 +261,12 @@ def transducer_readings(
         if outage_start <= hour < outage_start + outage_hours:
             continue
         observed_at = start_at + timedelta(hours=hour)
-        years_from_start = hour / 8766.0
+        # Years since the manual record began, so both series share the trend.
+        years_from_record_start = record_years - total_years + hour / 8766.0
         day_of_year = observed_at.timetuple().tm_yday
         depth = (
             well.base_depth_ft
-            + well.trend_ft_per_year * (years_from_start - total_years)
+            + well.trend_ft_per_year * years_from_record_start
             + well.seasonal_amplitude_ft * math.cos(2 * math.pi * (day_of_year - 185) / 365.25)
             + 0.15 * math.sin(2 * math.pi * observed_at.hour / 24)
             + rng.gauss(0, 0.02)

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from .models import Contact, Group, LexiconTerm, Observation, Sample, Well
+from .models import Contact, Group, LexiconTerm, Location, Observation, Sample, Well
 
 WELL_ORDERINGS = (
     "site_no",
@@ -281,3 +281,141 @@ def lexicon_queryset(*, category: str | None = None) -> QuerySet[LexiconTerm]:
 async def database_aping() -> None:
     """One round trip to the database; raises when it cannot be reached."""
     await LexiconTerm.objects.values_list("pk", flat=True).afirst()
+
+
+@dataclass
+class ChartSeries:
+    """One series for the hydrograph: times (epoch seconds) and depths; a None depth is a
+    deliberate break (a gap in the record), drawn as a gap."""
+
+    t: list[float]
+    depth: list[float | None]
+
+    def add(self, at: float, depth: float | None) -> None:
+        self.t.append(at)
+        self.depth.append(depth)
+
+
+def _with_breaks(points: list[tuple[float, float]], gap_s: float) -> ChartSeries:
+    series = ChartSeries([], [])
+    previous = None
+    for at, depth in points:
+        if previous is not None and at - previous > gap_s:
+            series.add((previous + at) / 2, None)  # break the line across the gap
+        series.add(at, depth)
+        previous = at
+    return series
+
+
+def _min_max_buckets(points: list[tuple[float, float]], buckets: int) -> list[tuple[float, float]]:
+    """Downsample keeping each time bucket's shallowest and deepest reading, in time order,
+    so the overview keeps every extreme a hydrogeologist would look for."""
+    if len(points) <= buckets * 2:
+        return points
+    start, end = points[0][0], points[-1][0]
+    width = (end - start) / buckets or 1.0
+    kept: list[tuple[float, float]] = []
+    bucket, low, high = None, None, None
+    for point in points:
+        index = int((point[0] - start) / width)
+        if index != bucket:
+            if low is not None:
+                kept.extend(sorted({low, high}))
+            bucket, low, high = index, point, point
+        else:
+            low = point if point[1] < low[1] else low
+            high = point if point[1] > high[1] else high
+    if low is not None:
+        kept.extend(sorted({low, high}))
+    return kept
+
+
+async def hydrograph_aget(
+    *, well_id: int, start: datetime | None, end: datetime | None, max_points: int
+) -> dict[str, Any]:
+    """A well's series for the hydrograph: manual and transducer readings as separate
+    series (the transducer one downsampled to ``max_points`` by min/max buckets when the
+    range holds more), provisional readings marked, and readings without a value (dry,
+    obstructed) as markers. Gaps longer than a few sampling intervals are breaks."""
+    readings = observation_queryset(
+        well_id=well_id, filters=ObservationFilters(start=start, end=end)
+    ).values_list("observed_at", "depth_to_water_ft", "source", "data_quality", "level_status")
+    manual, logged, logged_provisional, manual_provisional, no_value = [], [], [], [], []
+    async for observed_at, depth, source, quality, status in readings:
+        at = observed_at.timestamp()
+        if depth is None:
+            no_value.append((at, status))
+        elif source == Observation.Source.TRANSDUCER:
+            (logged_provisional if quality == "provisional" else logged).append((at, depth))
+        else:
+            manual.append((at, depth))
+            if quality == "provisional":
+                manual_provisional.append((at, depth))
+    total = len(manual) + len(logged) + len(logged_provisional) + len(no_value)
+    downsampled = total - len(no_value) > max_points
+    if downsampled:
+        budget = max(2, (max_points - len(manual)) // 2)
+        logged_count = len(logged) + len(logged_provisional) or 1
+        logged = _min_max_buckets(logged, max(1, budget * len(logged) // logged_count))
+        logged_provisional = _min_max_buckets(
+            logged_provisional, max(1, budget * len(logged_provisional) // logged_count)
+        )
+    depths = [d for _, d in manual + logged + logged_provisional]
+    # Manual visits are monthly: a season without one is a gap. Loggers read hourly.
+    logger_gap_s = 10 * 86400 if downsampled else 6 * 3600
+    return {
+        "total": total,
+        "downsampled": downsampled,
+        "plotted": len(manual) + len(logged) + len(logged_provisional) + len(no_value),
+        "min_depth_to_water_ft": min(depths) if depths else None,
+        "max_depth_to_water_ft": max(depths) if depths else None,
+        "manual": _with_breaks(manual, gap_s=100 * 86400).__dict__,
+        "transducer": _with_breaks(logged, gap_s=logger_gap_s).__dict__,
+        "transducer_provisional": _with_breaks(logged_provisional, gap_s=logger_gap_s).__dict__,
+        # Provisional manual readings, ringed on top of their dots.
+        "provisional": ChartSeries(
+            [a for a, _ in manual_provisional], [d for _, d in manual_provisional]
+        ).__dict__,
+        "no_value": {"t": [a for a, _ in no_value], "status": [s for _, s in no_value]},
+    }
+
+
+async def featured_well_aget() -> Well | None:
+    """The landing page's featured well: an active well with a logger, else any active well."""
+    logged = _strict(Well.objects.select_related("location")).filter(
+        status=Well.Status.ACTIVE, deployments__removed_on__isnull=True, deployments__isnull=False
+    )
+    return (
+        await logged.order_by("site_no").afirst()
+        or await _strict(Well.objects.select_related("location"))
+        .filter(status=Well.Status.ACTIVE)
+        .order_by("site_no")
+        .afirst()
+    )
+
+
+async def well_filter_choices_aget() -> dict[str, list[str]]:
+    """The values the wells browser offers in its filters."""
+    return {
+        "county": [
+            c
+            async for c in Location.objects.exclude(county="")
+            .order_by("county")
+            .values_list("county", flat=True)
+            .distinct()
+        ],
+        "aquifer": [
+            a
+            async for a in Well.objects.exclude(aquifer="")
+            .order_by("aquifer")
+            .values_list("aquifer", flat=True)
+            .distinct()
+        ],
+        "group": [g async for g in Group.objects.order_by("name").values_list("name", flat=True)],
+        "status": list(Well.Status.values),
+    }
+
+
+async def observation_recent_aget(*, well_id: int, limit: int = 20) -> list[dict[str, Any]]:
+    readings = Observation.objects.filter(well_id=well_id).order_by("-observed_at")
+    return [row async for row in readings.values(*OBSERVATION_FIELDS)[:limit]]

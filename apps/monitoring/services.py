@@ -460,6 +460,7 @@ def demo_seed(
                         sensor_id=sensor.pk,
                         end=end,
                         days=transducer_days,
+                        record_years=years,
                     ),
                     columns=demo.OBSERVATION_COLUMNS,
                     on_progress=on_progress,

@@ -19,12 +19,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "ninja",
     "apps.monitoring",
     "apps.api",
     "apps.pipeline",
     "apps.core",
     "apps.live",
+    "apps.web",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +113,9 @@ PIEZO_LOCAL_TIMEZONE = env_str("PIEZO_LOCAL_TIMEZONE", "America/Denver")
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# uPlot, installed from the npm registry by `make setup` (package.json), served as
+# /static/vendor/uplot/...; nothing is copied into the repository.
+STATICFILES_DIRS = [("vendor/uplot", BASE_DIR / "node_modules" / "uplot" / "dist")]
 
 LOGGING = {
     "version": 1,

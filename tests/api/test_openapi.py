@@ -15,6 +15,7 @@ EXPECTED = {
     ("delete", "/api/wells/{site_no}"),
     ("get", "/api/wells/{site_no}/observations"),
     ("post", "/api/wells/{site_no}/observations"),
+    ("get", "/api/wells/{site_no}/hydrograph"),
     ("get", "/api/samples"),
     ("post", "/api/samples"),
     ("get", "/api/samples/{sample_id}"),

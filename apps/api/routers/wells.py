@@ -18,6 +18,7 @@ from ..schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
     GeoJSONOut,
+    HydrographOut,
     ObservationBatchIn,
     ObservationIn,
     ObservationPageOut,
@@ -254,6 +255,37 @@ async def observation_list(request: HttpRequest, site_no: str, query: Query[Obse
         else None,
         "results": [{**row, "site_no": site_no} for row in rows],
     }
+
+
+class HydrographQuery(Schema):
+    start: datetime | None = Field(None, description="ISO 8601; without an offset, UTC.")
+    end: datetime | None = Field(None, description="ISO 8601; without an offset, UTC.")
+    max_points: int = Field(2000, ge=100, le=200_000)
+
+
+@router.get(
+    "/wells/{site_no}/hydrograph",
+    response={200: HydrographOut, **READ_ERRORS},
+    summary="A well's series for a chart",
+)
+async def hydrograph(request: HttpRequest, site_no: str, query: Query[HydrographQuery]):
+    """Manual and transducer readings as separate series (times in epoch seconds), gaps in
+    the record as breaks (null depths), provisional readings and readings without a value
+    (dry, obstructed) as their own series. More than ``max_points`` in the range are
+    downsampled by min/max buckets (``downsampled`` says so); ask for a narrower range for
+    full resolution."""
+    start, end = _aware(query.start), _aware(query.end)
+    if start and end and start > end:
+        raise ApiError(400, "bad_request", "start is after end.", loc=["query", "start"])
+    well_id = await selectors.well_aget_id(site_no=site_no)
+    if well_id is None:
+        raise ApiError(
+            404, "not_found", f"No well with site number {site_no!r}.", loc=["path", "site_no"]
+        )
+    chart = await selectors.hydrograph_aget(
+        well_id=well_id, start=start, end=end, max_points=query.max_points
+    )
+    return {"site_no": site_no, **chart}
 
 
 @router.post(

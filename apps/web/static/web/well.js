@@ -1,0 +1,114 @@
+// The well page: the hydrograph (uPlot: time on x, depth on an inverted y axis), a range
+// form and drag-to-zoom at full resolution, and new readings appended live.
+(function () {
+  "use strict";
+  const el = document.getElementById("hydrograph");
+  if (!el || !window.uPlot) return;
+  const siteNo = el.dataset.siteNo;
+  const note = document.querySelector("[data-chart-note]");
+  const fmt = window.piezoFormat;
+  let plot = null;
+  let range = {};
+
+  function tablesFrom(d) {
+    const top = d.min_depth_to_water_ft === null ? 0 : d.min_depth_to_water_ft;
+    return [
+      [d.manual.t, d.manual.depth],
+      [d.transducer.t, d.transducer.depth],
+      [d.transducer_provisional.t, d.transducer_provisional.depth],
+      [d.provisional.t, d.provisional.depth],
+      // No value to plot: a marker at the top of the axis (the shallowest depth shown).
+      [d.no_value.t, d.no_value.t.map(function () { return top; })],
+    ];
+  }
+
+  function options(width) {
+    const markersOnly = function () { return null; };
+    return {
+      width: width,
+      height: Math.max(260, Math.min(420, Math.round(width * 0.45))),
+      scales: { x: { time: true }, y: { dir: -1 } },  // deeper is lower
+      axes: [{}, { label: "Depth to water (ft below land surface)", size: 70 }],
+      cursor: { drag: { x: true, y: false, setScale: false } },
+      series: [
+        { label: "Time (UTC)" },
+        { label: "Manual", stroke: "#1f6feb", width: 1.5, points: { show: true, size: 6, fill: "#1f6feb" } },
+        { label: "Transducer", stroke: "#2da44e", width: 1, points: { show: false } },
+        { label: "Transducer (provisional)", stroke: "#d4700a", width: 1, dash: [4, 3], points: { show: false } },
+        { label: "Provisional", stroke: "#d4700a", width: 0, paths: markersOnly, points: { show: true, size: 9, stroke: "#d4700a", fill: "transparent", width: 1.5 } },
+        { label: "Dry / obstructed", stroke: "#cf222e", width: 0, paths: markersOnly, points: { show: true, size: 10, stroke: "#cf222e", fill: "#cf222e" } },
+      ],
+      hooks: {
+        setSelect: [function (u) {
+          if (u.select.width < 5) return;
+          const start = u.posToVal(u.select.left, "x");
+          const end = u.posToVal(u.select.left + u.select.width, "x");
+          u.setSelect({ left: 0, width: 0, top: 0, height: 0 }, false);
+          load({ start: new Date(start * 1000).toISOString(), end: new Date(end * 1000).toISOString() }, true);
+        }],
+      },
+    };
+  }
+
+  function draw(d) {
+    const data = uPlot.join(tablesFrom(d));
+    const width = el.clientWidth || 600;
+    if (plot) plot.destroy();
+    plot = new uPlot(options(width), data, el);
+    el.dataset.points = String(d.plotted);
+    el.dataset.total = String(d.total);
+    el.dataset.downsampled = String(d.downsampled);
+    note.textContent = d.total === 0 ? "No readings in this range." :
+      fmt.number(d.total) + " readings" + (d.downsampled ? ", overview of " + fmt.number(d.plotted) + " points: drag to zoom for full detail" : "") + ".";
+  }
+
+  function load(newRange, fullResolution) {
+    range = newRange;
+    const params = new URLSearchParams(range);
+    params.set("max_points", fullResolution ? "200000" : "2000");
+    el.dataset.loading = "true";
+    return fetch("/api/wells/" + encodeURIComponent(siteNo) + "/hydrograph?" + params)
+      .then(function (r) { return r.json(); })
+      .then(function (d) { draw(d); el.dataset.loading = "false"; });
+  }
+
+  const form = document.getElementById("range");
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const next = {};
+    if (form.start.value) next.start = form.start.value + "T00:00:00Z";
+    if (form.end.value) next.end = form.end.value + "T23:59:59Z";
+    load(next, true);
+  });
+  document.getElementById("range-reset").addEventListener("click", function () {
+    form.reset();
+    load({}, false);
+  });
+  window.addEventListener("resize", function () {
+    if (plot) plot.setSize({ width: el.clientWidth, height: plot.height });
+  });
+
+  function addRow(r) {
+    const body = document.getElementById("recent-readings");
+    const empty = body.querySelector("tr.empty");
+    if (empty) empty.remove();
+    const row = document.createElement("tr");
+    row.dataset.observationId = String(r.id);
+    row.className = "new";
+    const cells = [
+      fmt.utc(r.observed_at).replace(" UTC", ""),
+      r.depth_to_water_ft === null ? "—" : r.depth_to_water_ft.toFixed(2),
+      r.level_status, r.method || "—", r.data_quality, r.source,
+    ];
+    cells.forEach(function (text) { const td = document.createElement("td"); td.textContent = text; row.appendChild(td); });
+    body.insertBefore(row, body.firstChild);
+  }
+
+  window.piezoFeed("/ws/wells/" + encodeURIComponent(siteNo) + "/", function (message) {
+    if (message.type !== "observation") return;
+    addRow(message.observation);
+    load(range, Boolean(range.start || range.end));
+  }, document.querySelector("[data-live-status]"));
+
+  load({}, false);
+})();
