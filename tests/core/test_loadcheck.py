@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 
-from apps.api.services import api_token_create
 from apps.monitoring import services
 from apps.monitoring.models import Observation
 from tests.pipeline.conftest import run
@@ -78,19 +77,3 @@ def test_a_server_that_answers_5xx(tmp_path):
         broken.stop()
     assert result.code == 1
     assert "answered 503: the server is not ready" in result.err
-
-
-@pytest.fixture
-def writer_token():
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_superuser("lw", "lw@example.org", "pw-12345!")
-    return api_token_create(user=user)[1]
-
-
-@pytest.fixture
-def reader_token():
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_user("lr", "lr@example.org", "pw-12345!")
-    return api_token_create(user=user)[1]

@@ -1,0 +1,129 @@
+"""The pages in a real browser: the figures a reader sees, filters and pages, the
+hydrograph's points, and readings arriving live, with no console errors."""
+
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from apps.monitoring.models import Observation, Well
+
+from .conftest import screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+STATS = ("wells", "active_wells", "observations", "observations_last_30_days")
+
+
+def shown_figures(page) -> dict:
+    page.wait_for_selector("[data-landing][data-loaded=true]")
+    return {
+        key: int(page.locator(f"[data-stat={key}]").get_attribute("data-value")) for key in STATS
+    }
+
+
+def test_landing_figures_equal_the_api_across_reloads(site, pages):
+    page = pages()
+    expected = httpx.get(f"{site.url}/api/stats").json()
+    for _ in range(20):
+        page.goto(site.url + "/")
+        assert shown_figures(page) == {key: expected[key] for key in STATS}
+        assert page.locator("[data-stat=wells]").inner_text() == f"{expected['wells']:,}"
+    assert "Latest reading:" in page.locator("[data-featured-latest]").inner_text()
+    screenshot(page, "landing")
+
+
+def test_wells_browser_filters_and_paginates(site, pages):
+    page = pages()
+    page.goto(site.url + "/wells/")
+    assert page.locator("[data-count]").get_attribute("data-count") == "40"
+    first_page = page.locator("tbody tr").all_inner_texts()
+    assert len(first_page) == 25
+    page.click("a[rel=next]")
+    page.wait_for_url("**page=2")
+    assert len(page.locator("tbody tr").all_inner_texts()) == 15
+    assert page.locator("tbody tr").first.inner_text() not in first_page
+    county = Well.objects.select_related("location").order_by("site_no").first().location.county
+    page.select_option("select[name=county]", county)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**county={county.replace(' ', '+')}**")
+    expected = Well.objects.filter(location__county=county).count()
+    assert page.locator("[data-count]").get_attribute("data-count") == str(expected)
+    counties = page.locator("tbody tr td:nth-child(3)").all_inner_texts()
+    assert counties == [county] * expected
+    page.locator("tbody tr a").first.click()
+    page.wait_for_selector("#hydrograph canvas")
+    screenshot(page, "wells")
+
+
+def test_the_hydrograph_draws_the_points_of_a_chosen_range(site, pages):
+    well = Well.objects.filter(deployments__isnull=False).order_by("site_no").first()
+    page = pages()
+    page.goto(f"{site.url}/wells/{well.site_no}/")
+    chart = page.locator("#hydrograph")
+    page.wait_for_selector("#hydrograph canvas")
+    page.wait_for_function("document.getElementById('hydrograph').dataset.loading === 'false'")
+    total = Observation.objects.filter(well=well).count()
+    assert int(chart.get_attribute("data-total")) == total
+    screenshot(page, "well")
+    # A week of hourly logger readings, drawn at full resolution.
+    latest = Observation.objects.filter(well=well).latest("observed_at").observed_at
+    start, end = latest.date().replace(day=1), latest.date()
+    page.fill("input[name=start]", start.isoformat())
+    page.fill("input[name=end]", end.isoformat())
+    page.click("#range button[type=submit]")
+    page.wait_for_function(
+        "(n) => document.getElementById('hydrograph').dataset.total === String(n)",
+        arg=Observation.objects.filter(
+            well=well,
+            observed_at__gte=datetime(start.year, start.month, start.day, tzinfo=UTC),
+            observed_at__lte=datetime(end.year, end.month, end.day, 23, 59, 59, tzinfo=UTC),
+        ).count(),
+    )
+    assert chart.get_attribute("data-downsampled") == "false"
+    assert chart.get_attribute("data-points") == chart.get_attribute("data-total")
+
+
+def test_a_posted_reading_appears_live_on_the_well_page_and_the_landing(site, pages, writer_token):
+    well = Well.objects.filter(status="active").order_by("site_no").first()
+    well_page, landing = pages(), pages()
+    well_page.goto(f"{site.url}/wells/{well.site_no}/")
+    landing.goto(site.url + "/")
+    before = shown_figures(landing)["observations"]
+    for page in (well_page, landing):
+        page.wait_for_function(
+            "document.querySelector('[data-live-status]').textContent.startsWith('Live')"
+        )
+    response = httpx.post(
+        f"{site.url}/api/wells/{well.site_no}/observations",
+        json={"observed_at": datetime.now(UTC).isoformat(), "depth_to_water_ft": 77.7},
+        headers={"Authorization": f"Bearer {writer_token}"},
+    )
+    assert response.status_code == 201
+    new_id = response.json()["results"][0]["id"]
+    well_page.wait_for_selector(
+        f"#recent-readings tr[data-observation-id='{new_id}']", timeout=5000
+    )
+    assert "77.70" in well_page.locator(f"tr[data-observation-id='{new_id}']").inner_text()
+    landing.wait_for_function(
+        "(n) => document.querySelector('[data-stat=observations]').dataset.value === String(n)",
+        arg=before + 1,
+        timeout=5000,
+    )
+
+
+def test_pages_are_readable_on_a_phone(site, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    well = Well.objects.order_by("site_no").first()
+    for path in ("/", "/wells/", f"/wells/{well.site_no}/"):
+        page.goto(site.url + path)
+        page.wait_for_load_state("networkidle")
+        # Nothing wider than the screen but the scrollable tables.
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, (path, overflow)
+    screenshot(page, "well-phone")
+    context.close()
+    assert errors == []
