@@ -5,9 +5,10 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, Strict
 
-FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+# Strict: a JSON true is not the number 1. Finite: no NaN or infinities.
+FiniteFloat = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 Text = Annotated[str, Field(max_length=4000)]
 
 

@@ -380,3 +380,26 @@ def test_unexpected_error_is_500_with_the_request_id(client, monkeypatch, caplog
     assert "req-123" in body["detail"][0]["msg"]
     assert response["X-Request-ID"] == "req-123"
     assert "req-123" in caplog.text and "boom" in caplog.text
+
+
+def test_a_patch_that_is_not_an_object_changes_nothing_and_says_so(client, writer_token):
+    well_create(site_no="AR0400", name="Keep me")
+    for body in ("[null, null]", "{}"):
+        response = client.patch(
+            "/api/wells/AR0400", body, content_type="application/json", headers=auth(writer_token)
+        )
+        assert_error(response, 422, "validation_error")
+    assert Well.objects.get(site_no="AR0400").name == "Keep me"
+
+
+def test_booleans_are_not_numbers(client, writer_token):
+    well = well_create()
+    url = f"/api/wells/{well.site_no}/observations"
+    body = {"observed_at": "2025-03-01T09:30:00Z", "depth_to_water_ft": True}
+    assert_error(post(client, url, body, writer_token), 422, "validation_error")
+    bad_location = {
+        **NEW_WELL,
+        "location": {**NEW_WELL["location"], "land_surface_elevation_ft": False},
+    }
+    assert_error(post(client, "/api/wells", bad_location, writer_token), 422, "validation_error")
+    assert not Observation.objects.exists() and not Well.objects.filter(site_no="AR0100").exists()

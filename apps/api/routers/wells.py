@@ -44,7 +44,10 @@ class WellQuery(Schema):
     group: str | None = Field(None, max_length=120)
     q: str | None = Field(None, max_length=100, description="Part of the name or site number.")
     bbox: str | None = Field(
-        None, description="min_lon,min_lat,max_lon,max_lat (WGS84)", examples=["-107,34,-106,35"]
+        None,
+        description="min_lon,min_lat,max_lon,max_lat (WGS84)",
+        examples=["-107,34,-106,35"],
+        pattern=r"^\s*-?\d+(\.\d+)?(\s*,\s*-?\d+(\.\d+)?){3}\s*$",
     )
     ordering: Literal[selectors.WELL_ORDERINGS] = "site_no"
 
@@ -172,7 +175,15 @@ async def well_detail(request: HttpRequest, site_no: str):
     summary="Update a well",
 )
 def well_update(request: HttpRequest, site_no: str, payload: WellPatch):
-    return services.well_update(site_no=site_no, changes=payload.dict(exclude_unset=True))
+    changes = payload.dict(exclude_unset=True)
+    if not changes:
+        raise ApiError(
+            422,
+            "validation_error",
+            "Nothing to change: send a JSON object with at least one field.",
+            loc=["body"],
+        )
+    return services.well_update(site_no=site_no, changes=changes)
 
 
 @router.delete(
