@@ -13,6 +13,7 @@ from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.asgi import get_asgi_application
 from django.urls import get_resolver
 
+from project.bodylimit import BodySizeLimitMiddleware
 from project.looplag import LoopLagMiddleware
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings.production")
@@ -37,7 +38,7 @@ from project.routing import websocket_urlpatterns  # noqa: E402
 application = LoopLagMiddleware(
     ProtocolTypeRouter(
         {
-            "http": application,
+            "http": BodySizeLimitMiddleware(application, limit_bytes=settings.PIEZO_MAX_BODY_BYTES),
             # Browsers send Origin on websocket handshakes; only ALLOWED_HOSTS may connect.
             "websocket": AllowedHostsOriginValidator(
                 AuthMiddlewareStack(URLRouter(websocket_urlpatterns))

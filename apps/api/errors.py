@@ -5,6 +5,7 @@ detail item has a ``msg`` and, when a field is to blame, its ``loc``. Client mis
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -45,14 +46,7 @@ def register_error_handlers(api: NinjaAPI) -> None:
 
     @handles(NinjaValidationError)
     def validation(request, exc):
-        detail = [
-            {
-                "loc": list(error.get("loc", ())),
-                "msg": error.get("msg", ""),
-                "type": error.get("type"),
-            }
-            for error in exc.errors
-        ]
+        detail = _clean_validation_errors(exc.errors)
         # Query and path parameters that do not parse are a malformed request (400);
         # a body that parses but is invalid is unprocessable (422).
         if detail and all(item["loc"][:1] in (["query"], ["path"]) for item in detail):
@@ -103,6 +97,10 @@ def register_error_handlers(api: NinjaAPI) -> None:
     def api_error(request, exc):
         return error_response(api, request, exc.status, exc.code, [_item(exc.msg, exc.loc)])
 
+    @handles(RequestDataTooBig)
+    def too_large(request, exc):
+        return error_response(api, request, 413, "payload_too_large", [_item(str(exc))])
+
     @handles(Http404)
     def http_404(request, exc):
         return error_response(api, request, 404, "not_found", [_item(str(exc) or "Not found.")])
@@ -152,6 +150,29 @@ def register_error_handlers(api: NinjaAPI) -> None:
             [_item(f"Unexpected error; quote request id {request_id} when reporting it.")],
         )
         return response
+
+
+def _is_list_branch(error: dict) -> bool:
+    return any(isinstance(part, str) and part.startswith("list[") for part in error.get("loc", ()))
+
+
+def _clean_validation_errors(errors: list[dict]) -> list[dict[str, Any]]:
+    """pydantic's errors in the API's shape. A body that may be one object or a list (a
+    reading or a batch) is validated against both: keep the errors of the shape the client
+    sent, and drop pydantic's internal branch names (e.g. "function-wrap[...]") from locs."""
+    list_branch = [error for error in errors if _is_list_branch(error)]
+    if any(error.get("type") != "list_type" for error in list_branch):
+        errors = list_branch  # the client sent a list
+    elif list_branch:
+        errors = [error for error in errors if not _is_list_branch(error)]
+    return [
+        {
+            "loc": [p for p in error.get("loc", ()) if not (isinstance(p, str) and "[" in p)],
+            "msg": str(error.get("msg", "")).removeprefix("Value error, "),
+            "type": error.get("type"),
+        }
+        for error in errors
+    ]
 
 
 def _request_id(request: HttpRequest) -> str:

@@ -1,11 +1,31 @@
 """Request and response shapes. Numbers refuse NaN and infinities; times must carry an
 offset (a naive time is ambiguous for a network that spans time zones)."""
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime, Strict
+from pydantic import AfterValidator, AwareDatetime, Strict
+
+EARLIEST_MEASUREMENT = datetime(1800, 1, 1, tzinfo=UTC)
+
+
+def _a_measurement_time(value: datetime) -> datetime:
+    """In UTC, and when a measurement could have been made: from 1800 to tomorrow."""
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of the range of dates") from None
+    if value < EARLIEST_MEASUREMENT:
+        raise ValueError("is before 1800; check the year")
+    if value > datetime.now(UTC) + timedelta(days=1):
+        raise ValueError("is in the future")
+    return value
+
+
+# A time with an offset (naive times are ambiguous across a network's zones), plausible for
+# a field measurement.
+MeasurementTime = Annotated[AwareDatetime, AfterValidator(_a_measurement_time)]
 
 # Strict: a JSON true is not the number 1. Finite: no NaN or infinities.
 FiniteFloat = Annotated[float, Strict(), Field(allow_inf_nan=False)]
@@ -230,7 +250,7 @@ class GeoJSONOut(Schema):
 
 
 class ObservationIn(Schema):
-    observed_at: AwareDatetime
+    observed_at: MeasurementTime
     depth_to_water_ft: FiniteFloat | None = Field(None, ge=-1000, le=10000)
     water_level_elevation_ft: FiniteFloat | None = Field(None, ge=-2000, le=40000)
     elevation_datum: str = Field("", max_length=16)
@@ -320,7 +340,7 @@ class SamplePageOut(PageOut):
 
 class SampleIn(Schema):
     site_no: SiteNo
-    sampled_at: AwareDatetime
+    sampled_at: MeasurementTime
     collected_by: str = Field("", max_length=120)
     laboratory: str = Field("", max_length=120)
     notes: Text = ""

@@ -129,6 +129,10 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
     },
 }
+# The largest request body accepted (a batch of 10,000 readings is about 2 MB of JSON):
+# project/bodylimit.py refuses bigger ones with 413 before reading them.
+PIEZO_MAX_BODY_BYTES = env_int("PIEZO_MAX_BODY_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = PIEZO_MAX_BODY_BYTES
 # Fetch mode for the read selectors' querysets (Django 6.1): FETCH_ONE is Django's default;
 # the tests use FETCH_RAISE so that any lazy load on a read path fails.
 PIEZO_READ_FETCH_MODE = env_str("PIEZO_READ_FETCH_MODE", "FETCH_ONE")

@@ -208,10 +208,19 @@ class ObservationQuery(Schema):
     format: Literal["json", "csv"] = Field("json", description="csv streams the whole range.")
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None or timezone.is_aware(value):
-        return value
-    return value.replace(tzinfo=UTC)
+def _utc(value: datetime | None, name: str) -> datetime | None:
+    """A query time in UTC (a naive one is taken as UTC); 400 if it cannot be, as
+    9999-12-31T23:00-05:00 cannot."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ApiError(
+            400, "bad_request", f"{name} is out of the range of dates.", loc=["query", name]
+        ) from None
 
 
 @router.get(
@@ -227,7 +236,7 @@ def _aware(value: datetime | None) -> datetime | None:
 async def observation_list(request: HttpRequest, site_no: str, query: Query[ObservationQuery]):
     """The series in time order, paged by time (``next``/``previous`` carry the cursor;
     there is no total count), or with ``format=csv`` the whole range streamed as CSV."""
-    start, end = _aware(query.start), _aware(query.end)
+    start, end = _utc(query.start, "start"), _utc(query.end, "end")
     if start and end and start > end:
         raise ApiError(400, "bad_request", "start is after end.", loc=["query", "start"])
     if query.after and query.before:
@@ -249,7 +258,7 @@ async def observation_list(request: HttpRequest, site_no: str, query: Query[Obse
         )
         response["Content-Disposition"] = f'attachment; filename="{exports.csv_filename(site_no)}"'
         return response
-    after, before = _aware(query.after), _aware(query.before)
+    after, before = _utc(query.after, "after"), _utc(query.before, "before")
     rows, more = await selectors.observation_apage(
         well_id=well_id, filters=filters, after=after, before=before, limit=query.page_size
     )
@@ -285,7 +294,7 @@ async def hydrograph(request: HttpRequest, site_no: str, query: Query[Hydrograph
     (dry, obstructed) as their own series. More than ``max_points`` in the range are
     downsampled by min/max buckets (``downsampled`` says so); ask for a narrower range for
     full resolution."""
-    start, end = _aware(query.start), _aware(query.end)
+    start, end = _utc(query.start, "start"), _utc(query.end, "end")
     if start and end and start > end:
         raise ApiError(400, "bad_request", "start is after end.", loc=["query", "start"])
     well_id = await selectors.well_aget_id(site_no=site_no)
