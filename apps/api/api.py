@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 
 from .errors import register_error_handlers
 from .renderers import ORJSONRenderer
-from .routers import catalog, system, wells
+from .routers import catalog, system, tokens, wells
 
 api = NinjaAPI(
     title="Piezo API",
@@ -24,3 +24,4 @@ register_error_handlers(api)
 api.add_router("/", system.router)
 api.add_router("/", wells.router)
 api.add_router("/", catalog.router)
+api.add_router("/", tokens.router)

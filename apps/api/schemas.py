@@ -50,7 +50,7 @@ def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
 
 
 READ_ERRORS = error_responses(400, 404)
-WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422, 429)
 
 
 class PageParams(Schema):

@@ -129,6 +129,17 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
     },
 }
+# Rate limits, tuned per deployment: writes per user, token requests per client address.
+PIEZO_WRITE_RATE = env_str("PIEZO_WRITE_RATE", "1200/m")
+PIEZO_TOKEN_RATE = env_str("PIEZO_TOKEN_RATE", "5/m")
+# The throttles count in the cache: shared by all workers through Redis when there is one.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 # The largest request body accepted (a batch of 10,000 readings is about 2 MB of JSON):
 # project/bodylimit.py refuses bigger ones with 413 before reading them.
 PIEZO_MAX_BODY_BYTES = env_int("PIEZO_MAX_BODY_BYTES", 10 * 1024 * 1024)

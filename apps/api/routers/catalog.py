@@ -27,6 +27,7 @@ from ..schemas import (
     SampleOut,
     SamplePageOut,
 )
+from ..throttles import WRITES
 
 router = Router()
 
@@ -57,6 +58,7 @@ async def sample_detail(request: HttpRequest, sample_id: int):
     "/samples",
     response={201: SampleOut, **WRITE_ERRORS},
     auth=WriteAccess("monitoring.add_sample"),
+    throttle=WRITES,
     tags=["samples"],
 )
 def sample_create(request: HttpRequest, payload: SampleIn):
@@ -81,6 +83,7 @@ async def contact_detail(request: HttpRequest, contact_id: int):
     "/contacts",
     response={201: ContactOut, **WRITE_ERRORS},
     auth=WriteAccess("monitoring.add_contact"),
+    throttle=WRITES,
     tags=["contacts"],
 )
 def contact_create(request: HttpRequest, payload: ContactIn):
@@ -105,6 +108,7 @@ async def group_detail(request: HttpRequest, group_id: int):
     "/groups",
     response={201: GroupOut, **WRITE_ERRORS},
     auth=WriteAccess("monitoring.add_group"),
+    throttle=WRITES,
     tags=["groups"],
 )
 def group_create(request: HttpRequest, payload: GroupIn):
@@ -136,6 +140,7 @@ async def lexicon_detail(request: HttpRequest, category: LexiconCategory, code: 
     "/lexicon",
     response={201: LexiconTermOut, **WRITE_ERRORS},
     auth=WriteAccess("monitoring.add_lexiconterm"),
+    throttle=WRITES,
     tags=["lexicon"],
 )
 def lexicon_create(request: HttpRequest, payload: LexiconTermIn):

@@ -32,6 +32,7 @@ from ..schemas import (
     WellStatus,
     error_responses,
 )
+from ..throttles import WRITES
 
 router = Router(tags=["wells"])
 
@@ -121,6 +122,7 @@ async def well_geojson(request: HttpRequest, filters: Query[WellQuery]):
     "/wells",
     response={201: WellOut, **WRITE_ERRORS},
     auth=WriteAccess("monitoring.add_well"),
+    throttle=WRITES,
     summary="Create a well",
 )
 def well_create(request: HttpRequest, payload: WellIn):
@@ -172,6 +174,7 @@ async def well_detail(request: HttpRequest, site_no: str):
     "/wells/{site_no}",
     response={200: WellOut, **WRITE_ERRORS},
     auth=WriteAccess("monitoring.change_well"),
+    throttle=WRITES,
     summary="Update a well",
 )
 def well_update(request: HttpRequest, site_no: str, payload: WellPatch):
@@ -190,6 +193,7 @@ def well_update(request: HttpRequest, site_no: str, payload: WellPatch):
     "/wells/{site_no}",
     response={204: None, **WRITE_ERRORS},
     auth=WriteAccess("monitoring.delete_well"),
+    throttle=WRITES,
     summary="Delete a well and its readings",
 )
 def well_delete(request: HttpRequest, site_no: str):
@@ -312,6 +316,7 @@ async def hydrograph(request: HttpRequest, site_no: str, query: Query[Hydrograph
     "/wells/{site_no}/observations",
     response={201: ObservationsCreatedOut, **WRITE_ERRORS},
     auth=WriteAccess("monitoring.add_observation"),
+    throttle=WRITES,
     summary="Add one reading or a batch",
 )
 def observation_create(
