@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := DJANGO_SETTINGS_MODULE=project.settings.local $(PY) manage.py
 
-.PHONY: setup run test test-sqlite test-postgres lint format checklist clean
+.PHONY: setup run test test-sqlite test-postgres lint format checklist fuzz clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -47,6 +47,11 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) migration_checklist --strict > /dev/null
+
+# The long fuzzing run: 1,000 examples per operation, stateful phase included.
+fuzz: setup
+	PIEZO_FUZZ_EXAMPLES=1000 PIEZO_FUZZ_PHASES=examples,coverage,fuzzing,stateful \
+	  $(PY) -m pytest tests/hardening/test_fuzz.py --database=sqlite
 
 checklist: setup
 	$(MANAGE) migration_checklist
