@@ -3,6 +3,7 @@ detail item has a ``msg`` and, when a field is to blame, its ``loc``. Client mis
 4xx; an unexpected error is logged with the request id, which the client also gets."""
 
 import logging
+import sqlite3
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -126,14 +127,9 @@ def register_error_handlers(api: NinjaAPI) -> None:
     @handles(OperationalError)
     @handles(InterfaceError)
     def database_unavailable(request, exc):
-        logger.warning("Database unavailable (request %s): %s", _request_id(request), exc)
-        response = error_response(
-            api,
-            request,
-            503,
-            "database_unavailable",
-            [_item("The database is unavailable; try again shortly.")],
-        )
+        code, message = _database_fault(exc)
+        logger.warning("Database fault %s (request %s): %s", code, _request_id(request), exc)
+        response = error_response(api, request, 503, code, [_item(message)])
         response["Retry-After"] = "1"
         return response
 
@@ -173,6 +169,22 @@ def _clean_validation_errors(errors: list[dict]) -> list[dict[str, Any]]:
         }
         for error in errors
     ]
+
+
+def _database_fault(exc: Exception) -> tuple[str, str]:
+    """Which fault a database error is, from SQLite's error code or PostgreSQL's SQLSTATE
+    (never from message text)."""
+    cause = exc.__cause__
+    sqlite_code = getattr(cause, "sqlite_errorcode", None)
+    sqlstate = getattr(getattr(cause, "diag", None), "sqlstate", None)
+    if sqlite_code == sqlite3.SQLITE_FULL or sqlstate == "53100":  # disk full
+        return (
+            "database_full",
+            "The database is out of space; writes are refused until it has room.",
+        )
+    if sqlite_code == sqlite3.SQLITE_READONLY or sqlstate == "25006":  # read-only
+        return "database_read_only", "The database is read-only right now; writes are refused."
+    return "database_unavailable", "The database is unavailable; try again shortly."
 
 
 def _request_id(request: HttpRequest) -> str:

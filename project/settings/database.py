@@ -48,7 +48,17 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
             # Overridable only so the regression tests can reproduce the broken defaults.
             "transaction_mode": env_str("SQLITE_TRANSACTION_MODE", "IMMEDIATE"),
             "timeout": env_float("SQLITE_BUSY_TIMEOUT_S", 20.0),
-            "init_command": f"PRAGMA journal_mode={journal_mode};PRAGMA synchronous=NORMAL",
+            # SQLITE_EXTRA_PRAGMAS: more per-connection pragmas (e.g. "PRAGMA cache_size=-64000").
+            "init_command": ";".join(
+                filter(
+                    None,
+                    (
+                        f"PRAGMA journal_mode={journal_mode}",
+                        "PRAGMA synchronous=NORMAL",
+                        env_str("SQLITE_EXTRA_PRAGMAS", ""),
+                    ),
+                )
+            ),
         }
     elif engine == "django.db.backends.postgresql":
         config["OPTIONS"] = dict(config.get("OPTIONS", {}))

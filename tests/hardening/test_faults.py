@@ -1,0 +1,166 @@
+"""Faults, with real servers: PostgreSQL restarting under load, an import killed with
+SIGKILL, and a SQLite database that is full or read-only. In each, every write the service
+acknowledged is kept, and nothing half-written appears. (Redis going away is in
+tests/live/test_across_processes.py.)"""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from django.db import connection, connections
+
+from apps.monitoring.models import Observation
+from tests.monitoring.factories import well_create
+from tests.support.server import BASE_DIR, UvicornServer, server_database_url
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def reading(index: int) -> dict:
+    at = datetime(2010, 1, 1, tzinfo=UTC) + timedelta(seconds=index)
+    return {"observed_at": at.isoformat(), "depth_to_water_ft": 10 + index / 1000}
+
+
+@pytest.mark.only_on("postgresql")
+def test_postgresql_restart_during_load(pg_cluster, writer_token):
+    well_create(site_no="AR0700")
+    server = UvicornServer(env={"DB_POOL_TIMEOUT_S": "2"}).start()
+    results: list[tuple[float, str, int, float, dict | None]] = []
+    stop = threading.Event()
+    started = time.monotonic()
+
+    async def load():
+        index = 0
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+            while not stop.is_set():
+                index += 1
+                for kind, call in (
+                    ("read", client.get("/api/stats")),
+                    (
+                        "write",
+                        client.post(
+                            "/api/wells/AR0700/observations",
+                            json=reading(index),
+                            headers={"Authorization": f"Bearer {writer_token}"},
+                        ),
+                    ),
+                ):
+                    sent = time.monotonic()
+                    try:
+                        response = await call
+                        body = response.json()
+                        results.append(
+                            (
+                                sent - started,
+                                kind,
+                                response.status_code,
+                                time.monotonic() - sent,
+                                body,
+                            )
+                        )
+                    except httpx.HTTPError:
+                        results.append((sent - started, kind, 0, time.monotonic() - sent, None))
+                await asyncio.sleep(0.02)
+
+    loader = threading.Thread(target=lambda: asyncio.run(load()))
+    loader.start()
+    try:
+        time.sleep(2)
+        down_at = time.monotonic() - started
+        pg_cluster.restart(down_for_s=3)
+        up_at = time.monotonic() - started
+        time.sleep(7)
+    finally:
+        stop.set()
+        loader.join(30)
+        server.stop()
+    connections.close_all()
+    connection.close_pool()
+    during = [r for r in results if down_at <= r[0] <= up_at]
+    after = [r for r in results if r[0] >= up_at + 5]
+    assert during, "no request was made while PostgreSQL was down"
+    assert {r[2] for r in during} <= {200, 201, 503}, {r[2] for r in during}
+    outage = [r for r in during if r[2] == 503]
+    assert outage, "the outage was not seen"
+    assert all(r[4] and r[4]["code"] == "database_unavailable" for r in outage)
+    assert max(r[3] for r in results) < 2 + 3, "a request hung past the pool timeout"
+    assert after and {r[2] for r in after} <= {200, 201}, sorted({r[2] for r in after})
+    acknowledged = [r[4]["results"][0]["id"] for r in results if r[1] == "write" and r[2] == 201]
+    assert Observation.objects.filter(pk__in=acknowledged).count() == len(acknowledged)
+    assert "Traceback" not in server.output()
+
+
+def test_an_import_killed_midway_leaves_nothing_behind(tmp_path):
+    well_create(site_no="AR0800")
+    before = Observation.objects.count()
+    path = tmp_path / "levels.csv"
+    rows = 400_000
+    with path.open("w") as handle:
+        handle.write("well_name_point_id,water_level_date_time,depth_to_water_ft\n")
+        start = datetime(2000, 1, 1, tzinfo=UTC)
+        for minute in range(rows):
+            handle.write(
+                f"AR0800,{(start + timedelta(minutes=minute)).isoformat()},{minute % 500}\n"
+            )
+    environ = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "project.settings.test",
+        "DATABASE_URL": server_database_url(),
+    }
+    command = [sys.executable, "manage.py", "import_waterlevels", str(path)]
+    process = subprocess.Popen(
+        command, cwd=BASE_DIR, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    time.sleep(3)  # well into the import (several seconds at this size)
+    assert process.poll() is None, "the import finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait(10)
+    assert Observation.objects.count() == before  # the old count, not part of the file
+    finished = subprocess.run(
+        command, cwd=BASE_DIR, env=environ, capture_output=True, text=True, timeout=300
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert Observation.objects.count() == before + rows  # then the whole file
+
+
+@pytest.mark.only_on("sqlite")
+@pytest.mark.parametrize(
+    ("pragma", "code"),
+    [
+        ("PRAGMA max_page_count={pages}", "database_full"),
+        ("PRAGMA query_only=ON", "database_read_only"),
+    ],
+    ids=["disk-full", "read-only"],
+)
+def test_a_full_or_read_only_sqlite_database(writer_token, pragma, code):
+    well_create(site_no="AR0900")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM")  # no free pages left: the next rows need new ones
+        cursor.execute("PRAGMA page_count")
+        pages = cursor.fetchone()[0]
+    before = Observation.objects.count()
+    server = UvicornServer(env={"SQLITE_EXTRA_PRAGMAS": pragma.format(pages=pages)}).start()
+    try:
+        batch = [reading(i) for i in range(3000)]
+        response = httpx.post(
+            f"{server.url}/api/wells/AR0900/observations",
+            json=batch,
+            timeout=30,
+            headers={"Authorization": f"Bearer {writer_token}"},
+        )
+        assert response.status_code == 503, response.text[:300]
+        assert response.json()["code"] == code
+        assert httpx.get(f"{server.url}/api/wells/AR0900").status_code == 200  # reads go on
+    finally:
+        server.stop()
+    assert Observation.objects.count() == before
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA integrity_check")
+        assert cursor.fetchone()[0] == "ok"
