@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := DJANGO_SETTINGS_MODULE=project.settings.local $(PY) manage.py
 
-.PHONY: setup run test test-sqlite test-postgres lint format checklist fuzz clean
+.PHONY: setup run test test-sqlite test-postgres lint format checklist fuzz fault clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -52,6 +52,11 @@ lint: setup
 fuzz: setup
 	PIEZO_FUZZ_EXAMPLES=1000 PIEZO_FUZZ_PHASES=examples,coverage,fuzzing,stateful \
 	  $(PY) -m pytest tests/hardening/test_fuzz.py --database=sqlite
+
+# The longer fault runs: five PostgreSQL restarts under load, a 2,000,000-row killed import.
+fault: setup
+	PIEZO_FAULT_ROUNDS=5 PIEZO_FAULT_ROWS=2000000 $(PY) -m pytest tests/hardening/test_faults.py --database=sqlite
+	PIEZO_FAULT_ROUNDS=5 PIEZO_FAULT_ROWS=2000000 $(PY) -m pytest tests/hardening/test_faults.py --database=postgres
 
 checklist: setup
 	$(MANAGE) migration_checklist
