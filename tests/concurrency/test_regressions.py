@@ -133,7 +133,7 @@ async def post_readings(
     base_url: str, token: str, site_nos: list[str], count: int, concurrency: int
 ):
     semaphore = asyncio.Semaphore(concurrency)
-    start = datetime(2030, 1, 1, tzinfo=UTC)
+    start = datetime(2001, 1, 1, tzinfo=UTC)  # before the demo data, after 1800
 
     async def one(client: httpx.AsyncClient, index: int) -> int:
         body = {

@@ -83,6 +83,35 @@ def _parse_bbox(raw: str) -> tuple[float, float, float, float]:
     return min_lon, min_lat, max_lon, max_lat
 
 
+def _no_such_well(site_no: str) -> ApiError:
+    return ApiError(
+        404, "not_found", f"No well with site number {site_no!r}.", loc=["path", "site_no"]
+    )
+
+
+def _time_range(start: datetime | None, end: datetime | None) -> tuple:
+    """``start`` and ``end`` in UTC, refusing a range that ends before it starts."""
+    start, end = _utc(start, "start"), _utc(end, "end")
+    if start and end and start > end:
+        raise ApiError(400, "bad_request", "start is after end.", loc=["query", "start"])
+    return start, end
+
+
+def _utc(value: datetime | None, name: str) -> datetime | None:
+    """A query time in UTC (a naive one is taken as UTC); 400 if it cannot be, as
+    9999-12-31T23:00-05:00 cannot."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ApiError(
+            400, "bad_request", f"{name} is out of the range of dates.", loc=["query", name]
+        ) from None
+
+
 @router.get("/wells", response={200: WellPageOut, **READ_ERRORS}, summary="List wells")
 async def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Query[PageParams]):
     """Wells matching the filters, a page at a time (page_size up to 1,000)."""
@@ -146,9 +175,7 @@ async def well_detail(request: HttpRequest, site_no: str):
     """A well with its location, groups, contacts, latest reading and series summary."""
     well = await selectors.well_aget(site_no=site_no)
     if well is None:
-        raise ApiError(
-            404, "not_found", f"No well with site number {site_no!r}.", loc=["path", "site_no"]
-        )
+        raise _no_such_well(site_no)
     summary = await selectors.well_series_asummary(well_id=well.pk)
     latest = summary.pop("latest")
     return {
@@ -212,21 +239,6 @@ class ObservationQuery(Schema):
     format: Literal["json", "csv"] = Field("json", description="csv streams the whole range.")
 
 
-def _utc(value: datetime | None, name: str) -> datetime | None:
-    """A query time in UTC (a naive one is taken as UTC); 400 if it cannot be, as
-    9999-12-31T23:00-05:00 cannot."""
-    if value is None:
-        return None
-    if timezone.is_naive(value):
-        value = value.replace(tzinfo=UTC)
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        raise ApiError(
-            400, "bad_request", f"{name} is out of the range of dates.", loc=["query", name]
-        ) from None
-
-
 @router.get(
     "/wells/{site_no}/observations",
     response={200: ObservationPageOut, **READ_ERRORS},
@@ -240,18 +252,14 @@ def _utc(value: datetime | None, name: str) -> datetime | None:
 async def observation_list(request: HttpRequest, site_no: str, query: Query[ObservationQuery]):
     """The series in time order, paged by time (``next``/``previous`` carry the cursor;
     there is no total count), or with ``format=csv`` the whole range streamed as CSV."""
-    start, end = _utc(query.start, "start"), _utc(query.end, "end")
-    if start and end and start > end:
-        raise ApiError(400, "bad_request", "start is after end.", loc=["query", "start"])
+    start, end = _time_range(query.start, query.end)
     if query.after and query.before:
         raise ApiError(
             400, "bad_request", "Give after or before, not both.", loc=["query", "after"]
         )
     well_id = await selectors.well_aget_id(site_no=site_no)
     if well_id is None:
-        raise ApiError(
-            404, "not_found", f"No well with site number {site_no!r}.", loc=["path", "site_no"]
-        )
+        raise _no_such_well(site_no)
     filters = selectors.ObservationFilters(
         start=start, end=end, data_quality=query.data_quality, source=query.source
     )
@@ -298,14 +306,10 @@ async def hydrograph(request: HttpRequest, site_no: str, query: Query[Hydrograph
     (dry, obstructed) as their own series. More than ``max_points`` in the range are
     downsampled by min/max buckets (``downsampled`` says so); ask for a narrower range for
     full resolution."""
-    start, end = _utc(query.start, "start"), _utc(query.end, "end")
-    if start and end and start > end:
-        raise ApiError(400, "bad_request", "start is after end.", loc=["query", "start"])
+    start, end = _time_range(query.start, query.end)
     well_id = await selectors.well_aget_id(site_no=site_no)
     if well_id is None:
-        raise ApiError(
-            404, "not_found", f"No well with site number {site_no!r}.", loc=["path", "site_no"]
-        )
+        raise _no_such_well(site_no)
     chart = await selectors.hydrograph_aget(
         well_id=well_id, start=start, end=end, max_points=query.max_points
     )
