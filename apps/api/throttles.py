@@ -2,10 +2,13 @@
 answers 429 with Retry-After. Counts live in Django's cache: per process with the
 local-memory cache, shared by every worker when REDIS_URL gives a Redis cache."""
 
+import logging
 import threading
 
 from django.conf import settings
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+
+logger = logging.getLogger(__name__)
 
 
 class _FromSettings:
@@ -25,7 +28,13 @@ class _FromSettings:
         own.__dict__.update(self.__dict__)
         own.rate = getattr(settings, self.setting)
         own.num_requests, own.duration = own.parse_rate(own.rate)
-        allowed = super(_FromSettings, own).allow_request(request)
+        try:
+            allowed = super(_FromSettings, own).allow_request(request)
+        except Exception:
+            # The counts live in the cache (Redis in production). If it is unreachable, let
+            # the request through: a missing rate limit is better than refusing every write.
+            logger.warning("Rate limit not applied: the cache is unavailable", exc_info=True)
+            allowed = True
         self._local.wait = None if allowed else super(_FromSettings, own).wait()
         return allowed
 

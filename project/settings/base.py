@@ -135,7 +135,12 @@ PIEZO_TOKEN_RATE = env_str("PIEZO_TOKEN_RATE", "5/m")
 # The throttles count in the cache: shared by all workers through Redis when there is one.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Fail fast when Redis is away (the throttles then let requests through).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
