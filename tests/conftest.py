@@ -57,21 +57,27 @@ def uvicorn_server(transactional_db):
     server.stop()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _close_async_test_connections(django_db_setup, django_db_blocker):
-    """Close what would keep PostgreSQL from dropping the test database: the connections
-    async tests opened on asgiref's thread-sensitive executor thread, and every pool."""
-    yield
+def close_every_connection() -> None:
+    """Close every connection this test process holds: the main thread's, those that async
+    tests opened on asgiref's thread-sensitive executor thread, and every psycopg pool (the
+    readonly alias mirrors default in tests but has a pool of its own, which Django's
+    teardown does not close). After a database restart they are all broken; at the end of
+    the run PostgreSQL will not drop the test database while any is open."""
     from asgiref.sync import SyncToAsync
     from django.db import connections
 
+    connections.close_all()
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+    for each in connections.all():
+        if each.vendor == "postgresql":
+            each.close_pool()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_every_connection_at_the_end(django_db_setup, django_db_blocker):
+    yield
     with django_db_blocker.unblock():
-        SyncToAsync.single_thread_executor.submit(connections.close_all).result()
-        # The readonly alias mirrors default in tests but has a psycopg pool of its own
-        # (pools are keyed by alias name), which Django's test teardown does not close.
-        for connection in connections.all():
-            if connection.vendor == "postgresql":
-                connection.close_pool()
+        close_every_connection()
 
 
 @pytest.fixture

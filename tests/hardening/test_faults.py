@@ -14,9 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from apps.monitoring.models import Observation
+from tests.conftest import close_every_connection
 from tests.monitoring.factories import well_create
 from tests.support.server import BASE_DIR, UvicornServer, server_database_url
 
@@ -85,8 +86,7 @@ def test_postgresql_restart_during_load(pg_cluster, writer_token):
         stop.set()
         loader.join(30)
         server.stop()
-    connections.close_all()
-    connection.close_pool()
+    close_every_connection()  # every connection this process held died with the server
     during = [r for r in results if any(down <= r[0] <= up for down, up in windows)]
     after = [r for r in results if r[0] >= up_at + 5]
     assert during, "no request was made while PostgreSQL was down"
