@@ -53,10 +53,6 @@ class LoopLag:
             "over_threshold": self.over_threshold,
         }
 
-    def reset(self) -> None:
-        self.max_ms = 0.0
-        self.over_threshold = 0
-
 
 monitor = LoopLag()
 

@@ -107,9 +107,10 @@ class WellConsumer(RateLimitedJsonConsumer):
         if not exists:
             await self.close(code=NOT_FOUND)
             return
-        if not await join_group(self, well_group(self.site_no)):
+        group = well_group(self.site_no)
+        if not await join_group(self, group):
             return
-        self.group = well_group(self.site_no)
+        self.group = group
         await self.send_json({"type": "subscribed", "site_no": self.site_no})
 
     async def disconnect(self, code):

@@ -19,17 +19,6 @@ from .groups import STATS_GROUP, well_group
 
 logger = logging.getLogger(__name__)
 
-# Every kind of event changes the figures behind /api/stats.
-STATS_KINDS = frozenset(
-    {
-        "observations.created",
-        "wells.changed",
-        "samples.created",
-        "import.completed",
-        "stats.rebuilt",
-    }
-)
-
 
 def live_event_forward(event: dict) -> None:
     layer = get_channel_layer()
@@ -43,6 +32,7 @@ def live_event_forward(event: dict) -> None:
                 well_group(reading["site_no"]),
                 {"type": "observation.created", "observation": reading},
             )
-    if event["kind"] in STATS_KINDS:
-        send(STATS_GROUP, {"type": "stats.changed"})
+    # Every kind of event (a reading, a well, a sample, an import, a rebuild) changes the
+    # figures behind /api/stats.
+    send(STATS_GROUP, {"type": "stats.changed"})
     logger.debug("Forwarded %s in %.1f ms", event["kind"], (time.perf_counter() - started) * 1000)

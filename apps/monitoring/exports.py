@@ -8,9 +8,6 @@ import io
 import json
 from collections.abc import AsyncIterator
 
-from asgiref.sync import sync_to_async
-from django.db import close_old_connections
-
 from .selectors import ObservationFilters, observation_achunks
 
 CSV_FIELDS = (
@@ -48,9 +45,6 @@ async def observation_csv_astream(
     async for chunk in observation_achunks(
         well_id=well_id, filters=filters, fields=CSV_FIELDS, chunk_size=chunk_size
     ):
-        # With CONN_MAX_AGE=0 this closes (returns to the pool) the connection the chunk's
-        # query used, on the thread that holds it, before the client reads the chunk.
-        await sync_to_async(close_old_connections)()
         yield _csv_text([(site_no, observed_at.isoformat(), *rest) for observed_at, *rest in chunk])
 
 
@@ -64,7 +58,6 @@ async def observation_json_astream(
     async for chunk in observation_achunks(
         well_id=well_id, filters=filters, fields=CSV_FIELDS, chunk_size=chunk_size
     ):
-        await sync_to_async(close_old_connections)()
         for observed_at, *rest in chunk:
             row = dict(zip(fields, (site_no, observed_at.isoformat(), *rest), strict=True))
             yield ("" if first else ",") + "\n" + json.dumps(row)

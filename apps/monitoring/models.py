@@ -45,18 +45,34 @@ class LexiconTerm(models.Model):
         return f"{self.get_category_display()}: {self.label} ({self.code})"
 
 
-def lexicon_errors(instance: models.Model, fields: dict[str, str]) -> dict[str, str]:
+def lexicon_vocabulary() -> dict[str, set[str]]:
+    """Every vocabulary's codes, in one query (for validating many rows)."""
+    vocabulary: dict[str, set[str]] = {}
+    for category, code in LexiconTerm.objects.values_list("category", "code"):
+        vocabulary.setdefault(category, set()).add(code)
+    return vocabulary
+
+
+def lexicon_errors(
+    instance: models.Model, fields: dict[str, str], *, vocabulary: dict[str, set[str]] | None = None
+) -> dict[str, str]:
     """Messages for each field whose code is not a term of its vocabulary.
 
     ``fields`` maps a field name to its LexiconTerm category. Blank values are left to
-    the field's own blank rule.
+    the field's own blank rule. Pass ``vocabulary`` (lexicon_vocabulary()) when checking
+    many rows; without it each field is looked up.
     """
     errors = {}
     for field_name, category in fields.items():
         code = getattr(instance, field_name)
         if not code:
             continue
-        allowed = list(LexiconTerm.objects.filter(category=category).values_list("code", flat=True))
+        if vocabulary is not None:
+            allowed = vocabulary.get(category, set())
+        else:
+            allowed = set(
+                LexiconTerm.objects.filter(category=category).values_list("code", flat=True)
+            )
         if code not in allowed:
             errors[field_name] = (
                 f"{code!r} is not a known {category.replace('_', ' ')} code; "
@@ -334,15 +350,15 @@ class Observation(models.Model):
         value = "—" if self.depth_to_water_ft is None else f"{self.depth_to_water_ft} ft"
         return f"{self.well_id} @ {self.observed_at:%Y-%m-%d %H:%M} {value}"
 
+    # Each lexicon-coded field and its vocabulary.
+    LEXICON_FIELDS = {
+        "method": LexiconTerm.Category.METHOD,
+        "level_status": LexiconTerm.Category.LEVEL_STATUS,
+        "data_quality": LexiconTerm.Category.DATA_QUALITY,
+    }
+
     def clean(self) -> None:
-        errors = lexicon_errors(
-            self,
-            {
-                "method": LexiconTerm.Category.METHOD,
-                "level_status": LexiconTerm.Category.LEVEL_STATUS,
-                "data_quality": LexiconTerm.Category.DATA_QUALITY,
-            },
-        )
+        errors = lexicon_errors(self, self.LEXICON_FIELDS)
         if errors:
             raise ValidationError(errors)
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import models
+from django.db import close_old_connections, models
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
@@ -103,21 +104,14 @@ async def well_aget_id(*, site_no: str) -> int | None:
 
 
 async def well_series_asummary(*, well_id: int) -> dict[str, Any]:
-    """Count, time span and depth range of a well's readings, and its latest reading."""
-    summary = await Observation.objects.filter(well_id=well_id).aaggregate(
+    """Count, time span and depth range of a well's readings."""
+    return await Observation.objects.filter(well_id=well_id).aaggregate(
         count=Count("id"),
         first_observed_at=Min("observed_at"),
         last_observed_at=Max("observed_at"),
         min_depth_to_water_ft=Min("depth_to_water_ft"),
         max_depth_to_water_ft=Max("depth_to_water_ft"),
     )
-    summary["latest"] = (
-        await Observation.objects.filter(well_id=well_id)
-        .order_by("-observed_at")
-        .values(*OBSERVATION_FIELDS)
-        .afirst()
-    )
-    return summary
 
 
 def _stats_queries(now: datetime):
@@ -248,6 +242,9 @@ async def observation_achunks(
     while True:
         page = readings if after is None else readings.filter(observed_at__gt=after)
         chunk = [row async for row in page.values_list(*fields)[:chunk_size]]
+        # With CONN_MAX_AGE=0 this closes (returns to the pool) the connection the query
+        # used, on the thread that holds it, before the caller takes its time over the chunk.
+        await sync_to_async(close_old_connections)()
         if not chunk:
             return
         yield chunk

@@ -31,6 +31,8 @@ from .models import (
     Well,
     WellContact,
     WellSummary,
+    lexicon_errors,
+    lexicon_vocabulary,
 )
 from .vocabulary import LEXICON
 
@@ -70,23 +72,16 @@ def conflict_for_constraint(constraint: str) -> ConflictError | None:
     return None
 
 
-def lexicon_seed(*, term_model: type = LexiconTerm) -> int:
+def lexicon_seed() -> int:
     """Create the starting vocabularies that are missing; returns how many were created."""
     created = 0
     for category, terms in LEXICON.items():
         for code, label, definition in terms:
-            _, was_created = term_model.objects.get_or_create(
+            _, was_created = LexiconTerm.objects.get_or_create(
                 category=category, code=code, defaults={"label": label, "definition": definition}
             )
             created += was_created
     return created
-
-
-def _vocabulary() -> dict[str, set[str]]:
-    vocabulary: dict[str, set[str]] = {}
-    for category, code in LexiconTerm.objects.values_list("category", "code"):
-        vocabulary.setdefault(category, set()).add(code)
-    return vocabulary
 
 
 def well_create(*, data: dict[str, Any]) -> Well:
@@ -178,18 +173,10 @@ def _observation_errors(
         reading.clean_fields(exclude={"well"})
     except ValidationError as error:
         errors.update(error.message_dict)
-    for field, category in (
-        ("method", "method"),
-        ("level_status", "level_status"),
-        ("data_quality", "data_quality"),
-    ):
-        code = getattr(reading, field)
-        allowed = vocabulary.get(category, set())
-        if code and code not in allowed:
-            errors.setdefault(field, []).append(
-                f"{code!r} is not a known {category.replace('_', ' ')} code; "
-                f"allowed: {', '.join(sorted(allowed))}."
-            )
+    for field, message in lexicon_errors(
+        reading, Observation.LEXICON_FIELDS, vocabulary=vocabulary
+    ).items():
+        errors.setdefault(field, []).append(message)
     if reading.depth_to_water_ft is None and reading.level_status not in NO_VALUE_STATUSES:
         errors.setdefault("depth_to_water_ft", []).append(
             "A reading without a depth needs a level status that says why "
@@ -208,7 +195,7 @@ def observation_create_many(*, site_no: str, readings: list[dict[str, Any]]) -> 
         well = Well.objects.filter(site_no=site_no).first()
         if well is None:
             raise NotFoundError(f"No well with site number {site_no!r}.")
-        vocabulary = _vocabulary()
+        vocabulary = lexicon_vocabulary()
         observations = [Observation(well=well, **reading) for reading in readings]
         errors: dict[str, list[str]] = {}
         for index, reading in enumerate(observations):

@@ -2,8 +2,6 @@
 materialised before rendering, so templates never touch the database (a lazy query in a
 template would be a sync query inside async code)."""
 
-from datetime import UTC, datetime
-
 from django.core.paginator import AsyncPaginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -87,6 +85,5 @@ async def well_page(request: HttpRequest, site_no: str) -> HttpResponse:
             "series": series,
             "summary": getattr(well, "summary", None),
             "recent": recent,
-            "now": datetime.now(UTC),
         },
     )

@@ -176,8 +176,8 @@ async def well_detail(request: HttpRequest, site_no: str):
     well = await selectors.well_aget(site_no=site_no)
     if well is None:
         raise _no_such_well(site_no)
-    summary = await selectors.well_series_asummary(well_id=well.pk)
-    latest = summary.pop("latest")
+    series = await selectors.well_series_asummary(well_id=well.pk)
+    latest = await selectors.observation_recent_aget(well_id=well.pk, limit=1)
     return {
         **{field: getattr(well, field) for field in WELL_SCALAR_FIELDS},
         "location": well.location,
@@ -190,8 +190,8 @@ async def well_detail(request: HttpRequest, site_no: str):
             }
             for role in well.well_contacts.all()
         ],
-        "latest_observation": {**latest, "site_no": well.site_no} if latest else None,
-        "series": summary,
+        "latest_observation": {**latest[0], "site_no": well.site_no} if latest else None,
+        "series": series,
         # Absent until rebuild_stats has run (a reverse one-to-one raises when missing).
         "summary": getattr(well, "summary", None),
     }
