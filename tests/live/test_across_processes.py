@@ -46,10 +46,8 @@ async def expect_reading(server_a, server_b, token: str, site_no: str, depth: fl
                 headers={"Authorization": f"Bearer {token}"},
             )
             assert response.status_code == 201, response.text
-        sent_at = time.monotonic()
-        message = json.loads(await asyncio.wait_for(client.recv(), timeout=2))
-        assert time.monotonic() - sent_at < 2
-        return message
+        # The bound: the reading reaches the other worker's client within 2 seconds.
+        return json.loads(await asyncio.wait_for(client.recv(), timeout=2))
 
 
 def test_a_write_on_one_worker_reaches_a_client_on_another(redis_server, token):
