@@ -3,7 +3,7 @@ with Django 6's AsyncPaginator. Observations are paged by time instead (no COUNT
 
 from typing import Any
 
-from django.core.paginator import AsyncPaginator, EmptyPage
+from django.core.paginator import AsyncPaginator, EmptyPage, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -29,19 +29,58 @@ async def apaginate(request: HttpRequest, queryset: QuerySet, params: PageParams
     try:
         page = await paginator.apage(params.page)
     except EmptyPage:
-        last = await paginator.anum_pages()
-        raise ApiError(
-            404,
-            "page_not_found",
-            f"Page {params.page} does not exist; the last page is {max(last, 1)}.",
-            loc=["query", "page"],
-        ) from None
+        raise _no_such_page(params, await paginator.anum_pages()) from None
     results = await page.aget_object_list()
+    return _page_body(
+        request,
+        params,
+        results,
+        count=await paginator.acount(),
+        has_next=await page.ahas_next(),
+        has_previous=await page.ahas_previous(),
+    )
+
+
+def paginate(request: HttpRequest, queryset: QuerySet, params: PageParams) -> dict:
+    """The sync twin of apaginate (the benchmarks' sync views)."""
+    paginator = Paginator(queryset, params.page_size)
+    try:
+        page = paginator.page(params.page)
+    except EmptyPage:
+        raise _no_such_page(params, paginator.num_pages) from None
+    return _page_body(
+        request,
+        params,
+        list(page.object_list),
+        count=paginator.count,
+        has_next=page.has_next(),
+        has_previous=page.has_previous(),
+    )
+
+
+def _no_such_page(params: PageParams, last: int) -> ApiError:
+    return ApiError(
+        404,
+        "page_not_found",
+        f"Page {params.page} does not exist; the last page is {max(last, 1)}.",
+        loc=["query", "page"],
+    )
+
+
+def _page_body(
+    request: HttpRequest,
+    params: PageParams,
+    results: list,
+    *,
+    count: int,
+    has_next: bool,
+    has_previous: bool,
+) -> dict:
     return {
-        "count": await paginator.acount(),
+        "count": count,
         "page": params.page,
         "page_size": params.page_size,
-        "next": link(request, page=params.page + 1) if await page.ahas_next() else None,
-        "previous": link(request, page=params.page - 1) if await page.ahas_previous() else None,
+        "next": link(request, page=params.page + 1) if has_next else None,
+        "previous": link(request, page=params.page - 1) if has_previous else None,
         "results": results,
     }

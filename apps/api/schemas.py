@@ -84,6 +84,8 @@ class EventLoopOut(Schema):
     samples: int
     last_ms: float
     max_ms: float
+    recent_max_ms: float = Field(..., description="The worst lag in the last recent_s seconds.")
+    recent_s: float
     threshold_ms: float
     over_threshold: int
 

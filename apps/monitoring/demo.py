@@ -132,8 +132,10 @@ def usgs_site_no(lat: float, lon: float, sequence: int) -> str:
 
 
 def demo_wells(rng: random.Random, *, count: int, transducer_count: int) -> list[DemoWell]:
-    """``count`` wells over New Mexico; the first ``transducer_count`` carry loggers."""
+    """``count`` wells over New Mexico; the first ``transducer_count`` active wells that are
+    not springs carry loggers (fewer only when there are not that many)."""
     wells = []
+    loggers = 0
     counties = list(COUNTIES)
     for index in range(count):
         county = counties[index % len(counties)] if index < len(counties) else rng.choice(counties)
@@ -175,9 +177,10 @@ def demo_wells(rng: random.Random, *, count: int, transducer_count: int) -> list
                 noise_ft=round(rng.uniform(0.05, 0.6), 2),
                 groups=rng.sample([name for name, _ in GROUPS], k=rng.randint(0, 2)),
                 contacts=[(rng.choice(CONTACTS)[0], rng.choice(("owner", "technician")))],
-                transducer=index < transducer_count and kind != "spring" and status == "active",
+                transducer=loggers < transducer_count and kind != "spring" and status == "active",
             )
         )
+        loggers += wells[-1].transducer
     return wells
 
 

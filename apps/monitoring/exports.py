@@ -6,9 +6,9 @@ client is slowly reading."""
 import csv
 import io
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
-from .selectors import ObservationFilters, observation_achunks
+from .selectors import ObservationFilters, observation_achunks, observation_chunks
 
 CSV_FIELDS = (
     "observed_at",
@@ -37,6 +37,10 @@ def _csv_text(rows: list[tuple]) -> str:
     return buffer.getvalue()
 
 
+def _csv_rows(site_no: str, chunk: list[tuple]) -> str:
+    return _csv_text([(site_no, observed_at.isoformat(), *rest) for observed_at, *rest in chunk])
+
+
 async def observation_csv_astream(
     *, well_id: int, site_no: str, filters: ObservationFilters, chunk_size: int = CHUNK_SIZE
 ) -> AsyncIterator[str]:
@@ -45,7 +49,18 @@ async def observation_csv_astream(
     async for chunk in observation_achunks(
         well_id=well_id, filters=filters, fields=CSV_FIELDS, chunk_size=chunk_size
     ):
-        yield _csv_text([(site_no, observed_at.isoformat(), *rest) for observed_at, *rest in chunk])
+        yield _csv_rows(site_no, chunk)
+
+
+def observation_csv_stream(
+    *, well_id: int, site_no: str, filters: ObservationFilters, chunk_size: int = CHUNK_SIZE
+) -> Iterator[str]:
+    """The sync twin of observation_csv_astream (the benchmarks' sync views)."""
+    yield _csv_text([("site_no", *CSV_FIELDS)])
+    for chunk in observation_chunks(
+        well_id=well_id, filters=filters, fields=CSV_FIELDS, chunk_size=chunk_size
+    ):
+        yield _csv_rows(site_no, chunk)
 
 
 async def observation_json_astream(

@@ -2,7 +2,7 @@
 they are awaited or iterated); ``a``-prefixed functions are async and use only the async
 ORM, so async views can call them without blocking the event loop."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -89,29 +89,49 @@ def well_queryset(*, filters: WellFilters) -> QuerySet[Well]:
     return wells.order_by(filters.ordering, "pk")
 
 
-async def well_aget(*, site_no: str) -> Well | None:
-    """One well with its location, summary, groups and contacts loaded, or None."""
+def _well_detail_queryset(site_no: str) -> QuerySet[Well]:
     return (
-        await _strict(Well.objects.select_related("location", "summary"))
+        _strict(Well.objects.select_related("location", "summary"))
         .prefetch_related("groups", "well_contacts__contact")
         .filter(site_no=site_no)
-        .afirst()
     )
+
+
+async def well_aget(*, site_no: str) -> Well | None:
+    """One well with its location, summary, groups and contacts loaded, or None."""
+    return await _well_detail_queryset(site_no).afirst()
+
+
+def well_get(*, site_no: str) -> Well | None:
+    """The sync twin of well_aget (the benchmarks' sync views)."""
+    return _well_detail_queryset(site_no).first()
 
 
 async def well_aget_id(*, site_no: str) -> int | None:
     return await Well.objects.filter(site_no=site_no).values_list("pk", flat=True).afirst()
 
 
+def well_get_id(*, site_no: str) -> int | None:
+    return Well.objects.filter(site_no=site_no).values_list("pk", flat=True).first()
+
+
+def _series_summary() -> dict[str, Any]:
+    return {
+        "count": Count("id"),
+        "first_observed_at": Min("observed_at"),
+        "last_observed_at": Max("observed_at"),
+        "min_depth_to_water_ft": Min("depth_to_water_ft"),
+        "max_depth_to_water_ft": Max("depth_to_water_ft"),
+    }
+
+
 async def well_series_asummary(*, well_id: int) -> dict[str, Any]:
     """Count, time span and depth range of a well's readings."""
-    return await Observation.objects.filter(well_id=well_id).aaggregate(
-        count=Count("id"),
-        first_observed_at=Min("observed_at"),
-        last_observed_at=Max("observed_at"),
-        min_depth_to_water_ft=Min("depth_to_water_ft"),
-        max_depth_to_water_ft=Max("depth_to_water_ft"),
-    )
+    return await Observation.objects.filter(well_id=well_id).aaggregate(**_series_summary())
+
+
+def well_series_summary(*, well_id: int) -> dict[str, Any]:
+    return Observation.objects.filter(well_id=well_id).aggregate(**_series_summary())
 
 
 def _stats_queries(now: datetime):
@@ -200,6 +220,25 @@ def observation_queryset(*, well_id: int, filters: ObservationFilters) -> QueryS
     return readings.order_by("observed_at")
 
 
+def _page_queryset(
+    well_id: int, filters: ObservationFilters, after: datetime | None, before: datetime | None
+) -> QuerySet:
+    readings = observation_queryset(well_id=well_id, filters=filters)
+    if before is not None:
+        readings = readings.filter(observed_at__lt=before).order_by("-observed_at")
+    elif after is not None:
+        readings = readings.filter(observed_at__gt=after)
+    return readings.values(*OBSERVATION_FIELDS)
+
+
+def _page_rows(rows: list[dict], limit: int, backwards: bool) -> tuple[list[dict], bool]:
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+    return rows, more
+
+
 async def observation_apage(
     *,
     well_id: int,
@@ -214,17 +253,27 @@ async def observation_apage(
     No COUNT(*): a long series is paged by time, reading one row past the page to know
     whether there is more.
     """
-    readings = observation_queryset(well_id=well_id, filters=filters)
-    if before is not None:
-        readings = readings.filter(observed_at__lt=before).order_by("-observed_at")
-    elif after is not None:
-        readings = readings.filter(observed_at__gt=after)
-    rows = [row async for row in readings.values(*OBSERVATION_FIELDS)[: limit + 1]]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    if before is not None:
-        rows.reverse()
-    return rows, more
+    readings = _page_queryset(well_id, filters, after, before)[: limit + 1]
+    return _page_rows([row async for row in readings], limit, before is not None)
+
+
+def observation_page(
+    *,
+    well_id: int,
+    filters: ObservationFilters,
+    after: datetime | None = None,
+    before: datetime | None = None,
+    limit: int,
+) -> tuple[list[dict[str, Any]], bool]:
+    """The sync twin of observation_apage."""
+    readings = _page_queryset(well_id, filters, after, before)[: limit + 1]
+    return _page_rows(list(readings), limit, before is not None)
+
+
+def _chunk_queryset(well_id: int, filters: ObservationFilters, fields: tuple[str, ...]):
+    if fields[0] != "observed_at":
+        raise ValueError("fields must start with observed_at (the keyset).")
+    return observation_queryset(well_id=well_id, filters=filters).values_list(*fields)
 
 
 async def observation_achunks(
@@ -235,16 +284,32 @@ async def observation_achunks(
     Each chunk is its own short query, so a long export never holds one open cursor (or a
     pooled connection) for its whole duration. ``fields`` must start with observed_at.
     """
-    if fields[0] != "observed_at":
-        raise ValueError("fields must start with observed_at (the keyset).")
-    readings = observation_queryset(well_id=well_id, filters=filters)
+    readings = _chunk_queryset(well_id, filters, fields)
     after = None
     while True:
         page = readings if after is None else readings.filter(observed_at__gt=after)
-        chunk = [row async for row in page.values_list(*fields)[:chunk_size]]
+        chunk = [row async for row in page[:chunk_size]]
         # With CONN_MAX_AGE=0 this closes (returns to the pool) the connection the query
         # used, on the thread that holds it, before the caller takes its time over the chunk.
         await sync_to_async(close_old_connections)()
+        if not chunk:
+            return
+        yield chunk
+        if len(chunk) < chunk_size:
+            return
+        after = chunk[-1][0]
+
+
+def observation_chunks(
+    *, well_id: int, filters: ObservationFilters, fields: tuple[str, ...], chunk_size: int
+) -> Iterator[list[tuple]]:
+    """The sync twin of observation_achunks (the benchmarks' sync views)."""
+    readings = _chunk_queryset(well_id, filters, fields)
+    after = None
+    while True:
+        page = readings if after is None else readings.filter(observed_at__gt=after)
+        chunk = list(page[:chunk_size])
+        close_old_connections()
         if not chunk:
             return
         yield chunk
@@ -413,6 +478,14 @@ async def well_filter_choices_aget() -> dict[str, list[str]]:
     }
 
 
-async def observation_recent_aget(*, well_id: int, limit: int = 20) -> list[dict[str, Any]]:
+def _recent(well_id: int, limit: int) -> QuerySet:
     readings = Observation.objects.filter(well_id=well_id).order_by("-observed_at")
-    return [row async for row in readings.values(*OBSERVATION_FIELDS)[:limit]]
+    return readings.values(*OBSERVATION_FIELDS)[:limit]
+
+
+async def observation_recent_aget(*, well_id: int, limit: int = 20) -> list[dict[str, Any]]:
+    return [row async for row in _recent(well_id, limit)]
+
+
+def observation_recent_get(*, well_id: int, limit: int = 20) -> list[dict[str, Any]]:
+    return list(_recent(well_id, limit))

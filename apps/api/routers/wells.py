@@ -83,7 +83,7 @@ def _parse_bbox(raw: str) -> tuple[float, float, float, float]:
     return min_lon, min_lat, max_lon, max_lat
 
 
-def _no_such_well(site_no: str) -> ApiError:
+def no_such_well(site_no: str) -> ApiError:
     return ApiError(
         404, "not_found", f"No well with site number {site_no!r}.", loc=["path", "site_no"]
     )
@@ -175,9 +175,13 @@ async def well_detail(request: HttpRequest, site_no: str):
     """A well with its location, groups, contacts, latest reading and series summary."""
     well = await selectors.well_aget(site_no=site_no)
     if well is None:
-        raise _no_such_well(site_no)
+        raise no_such_well(site_no)
     series = await selectors.well_series_asummary(well_id=well.pk)
     latest = await selectors.observation_recent_aget(well_id=well.pk, limit=1)
+    return well_detail_body(well, series, latest)
+
+
+def well_detail_body(well, series: dict, latest: list[dict]) -> dict:
     return {
         **{field: getattr(well, field) for field in WELL_SCALAR_FIELDS},
         "location": well.location,
@@ -252,28 +256,49 @@ class ObservationQuery(Schema):
 async def observation_list(request: HttpRequest, site_no: str, query: Query[ObservationQuery]):
     """The series in time order, paged by time (``next``/``previous`` carry the cursor;
     there is no total count), or with ``format=csv`` the whole range streamed as CSV."""
+    filters, after, before = observation_query_parts(query)
+    well_id = await selectors.well_aget_id(site_no=site_no)
+    if well_id is None:
+        raise no_such_well(site_no)
+    if query.format == "csv":
+        return csv_response(
+            exports.observation_csv_astream(well_id=well_id, site_no=site_no, filters=filters),
+            site_no,
+        )
+    rows, more = await selectors.observation_apage(
+        well_id=well_id, filters=filters, after=after, before=before, limit=query.page_size
+    )
+    return observation_page_body(request, site_no, rows, more, after=after, before=before)
+
+
+def observation_query_parts(query: ObservationQuery) -> tuple:
+    """The query's filters and page cursors, in UTC; 400 when they contradict each other."""
     start, end = _time_range(query.start, query.end)
     if query.after and query.before:
         raise ApiError(
             400, "bad_request", "Give after or before, not both.", loc=["query", "after"]
         )
-    well_id = await selectors.well_aget_id(site_no=site_no)
-    if well_id is None:
-        raise _no_such_well(site_no)
     filters = selectors.ObservationFilters(
         start=start, end=end, data_quality=query.data_quality, source=query.source
     )
-    if query.format == "csv":
-        response = StreamingHttpResponse(
-            exports.observation_csv_astream(well_id=well_id, site_no=site_no, filters=filters),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{exports.csv_filename(site_no)}"'
-        return response
-    after, before = _utc(query.after, "after"), _utc(query.before, "before")
-    rows, more = await selectors.observation_apage(
-        well_id=well_id, filters=filters, after=after, before=before, limit=query.page_size
-    )
+    return filters, _utc(query.after, "after"), _utc(query.before, "before")
+
+
+def csv_response(stream, site_no: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{exports.csv_filename(site_no)}"'
+    return response
+
+
+def observation_page_body(
+    request: HttpRequest,
+    site_no: str,
+    rows: list[dict],
+    more: bool,
+    *,
+    after: datetime | None,
+    before: datetime | None,
+) -> dict:
     going_back = before is not None
     has_next = bool(rows) and (going_back or more)
     has_previous = bool(rows) and (more if going_back else after is not None)
@@ -309,7 +334,7 @@ async def hydrograph(request: HttpRequest, site_no: str, query: Query[Hydrograph
     start, end = _time_range(query.start, query.end)
     well_id = await selectors.well_aget_id(site_no=site_no)
     if well_id is None:
-        raise _no_such_well(site_no)
+        raise no_such_well(site_no)
     chart = await selectors.hydrograph_aget(
         well_id=well_id, start=start, end=end, max_points=query.max_points
     )

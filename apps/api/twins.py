@@ -1,0 +1,82 @@
+"""Sync twins of the hot read endpoints, for the benchmarks only (bench/README.md).
+
+Each twin is a plain ``def`` view over the same selector's sync twin and the same response
+code and schema as its async original, so Django runs it as users of a sync codebase
+would: in a thread, through ``sync_to_async`` (thread-sensitive). Mounted at /bench/sync/api/
+by project/urls_bench.py, which only the bench settings select.
+"""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Query
+
+from apps.monitoring import exports, selectors
+
+from .errors import register_error_handlers
+from .pagination import paginate
+from .renderers import ORJSONRenderer
+from .routers.wells import (
+    ObservationQuery,
+    WellQuery,
+    csv_response,
+    no_such_well,
+    observation_page_body,
+    observation_query_parts,
+    well_detail_body,
+)
+from .schemas import (
+    READ_ERRORS,
+    ObservationPageOut,
+    PageParams,
+    StatsOut,
+    WellDetailOut,
+    WellPageOut,
+    error_responses,
+)
+
+api = NinjaAPI(
+    title="Piezo API: sync twins (benchmarks only)",
+    version="1",
+    renderer=ORJSONRenderer(),
+    urls_namespace="api-sync-twins",
+    docs_url=None,
+)
+register_error_handlers(api)
+
+
+@api.get("/stats", response={200: StatsOut, **error_responses()})
+def stats(request: HttpRequest):
+    return selectors.stats_get()
+
+
+@api.get("/wells", response={200: WellPageOut, **READ_ERRORS})
+def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Query[PageParams]):
+    return paginate(request, selectors.well_queryset(filters=filters.to_filters()), paging)
+
+
+@api.get("/wells/{site_no}", response={200: WellDetailOut, **READ_ERRORS})
+def well_detail(request: HttpRequest, site_no: str):
+    well = selectors.well_get(site_no=site_no)
+    if well is None:
+        raise no_such_well(site_no)
+    series = selectors.well_series_summary(well_id=well.pk)
+    latest = selectors.observation_recent_get(well_id=well.pk, limit=1)
+    return well_detail_body(well, series, latest)
+
+
+@api.get("/wells/{site_no}/observations", response={200: ObservationPageOut, **READ_ERRORS})
+def observation_list(request: HttpRequest, site_no: str, query: Query[ObservationQuery]):
+    filters, after, before = observation_query_parts(query)
+    well_id = selectors.well_get_id(site_no=site_no)
+    if well_id is None:
+        raise no_such_well(site_no)
+    if query.format == "csv":
+        # A sync iterator: under ASGI, Django reads it whole (sync_to_async(list)) before
+        # sending a byte. That is the cost of a sync export this twin exists to show.
+        return csv_response(
+            exports.observation_csv_stream(well_id=well_id, site_no=site_no, filters=filters),
+            site_no,
+        )
+    rows, more = selectors.observation_page(
+        well_id=well_id, filters=filters, after=after, before=before, limit=query.page_size
+    )
+    return observation_page_body(request, site_no, rows, more, after=after, before=before)

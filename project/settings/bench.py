@@ -1,0 +1,12 @@
+"""The benchmarks (`make bench`): a deployment's settings (DEBUG off) served over plain HTTP
+on 127.0.0.1, with the sync twins of the hot read endpoints mounted (project/urls_bench.py)."""
+
+from .base import *  # noqa: F403
+from .env import env_str
+
+SECRET_KEY = env_str("SECRET_KEY", "bench-only-not-secret")
+DEBUG = False
+ROOT_URLCONF = "project.urls_bench"
+PIEZO_SERVE_STATIC = False
+# A benchmark measures the service, not its rate limits.
+PIEZO_WRITE_RATE = "1000000/s"
