@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := DJANGO_SETTINGS_MODULE=project.settings.local $(PY) manage.py
 
-.PHONY: setup run test test-sqlite test-postgres lint format checklist fuzz fault clean
+.PHONY: setup run test test-sqlite test-postgres lint format checklist fuzz fault bench clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -57,6 +57,16 @@ fuzz: setup
 fault: setup
 	PIEZO_FAULT_ROUNDS=5 PIEZO_FAULT_ROWS=2000000 $(PY) -m pytest tests/hardening/test_faults.py --database=sqlite
 	PIEZO_FAULT_ROUNDS=5 PIEZO_FAULT_ROWS=2000000 $(PY) -m pytest tests/hardening/test_faults.py --database=postgres
+
+# Every performance claim, reproduced (about 35 minutes; see bench/README.md). Not part of
+# `make test`, which runs the harness's 10-second smoke run instead. BENCH_ARGS narrows it,
+# e.g. BENCH_ARGS="--database postgres --duration 3".
+BENCH_ARGS ?=
+bench: setup
+	@command -v wrk >/dev/null || { echo "wrk is needed for the benchmarks: apt-get install wrk"; exit 1; }
+	$(PY) bench/import_bench.py --rows 1000000 --database both
+	$(PY) bench/http_bench.py $(BENCH_ARGS)
+	$(PY) bench/report.py
 
 checklist: setup
 	$(MANAGE) migration_checklist

@@ -211,8 +211,15 @@ class Postgres:
             async with cursor.copy(
                 f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER)", (site_no, well_id)
             ) as copy:
+                # COPY sends a message per row: gather them into sizeable body chunks.
+                buffer = bytearray()
                 async for data in copy:
-                    await send_chunk(bytes(data))
+                    buffer += data
+                    if len(buffer) >= 1 << 16:
+                        await send_chunk(bytes(buffer))
+                        buffer.clear()
+                if buffer:
+                    await send_chunk(bytes(buffer))
 
 
 class SQLite:

@@ -159,7 +159,15 @@ def seed(db: Database, env: dict, args) -> dict:
     )
     if len(logged) < 2:
         raise BenchError("the bench data needs at least one logger well besides the big one")
-    (big_site, big_rows), (site, site_rows) = logged[0], logged[1]
+    (big_site, _), (site, _) = logged[0], logged[1]
+    big_rows, site_rows = (
+        db.query(
+            "SELECT COUNT(*) FROM monitoring_observation o JOIN monitoring_well w "
+            "ON w.id = o.well_id WHERE w.site_no = %s",
+            (site_no,),
+        )[0][0]
+        for site_no in (big_site, site)
+    )
     year = datetime.now(UTC).year - 1
     return {
         "observations": observations,

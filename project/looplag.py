@@ -6,10 +6,10 @@ on that worker. The figures are in /api/health; a lag past the threshold is logg
 """
 
 import asyncio
-from collections import deque
 import logging
 import os
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 logger = logging.getLogger("piezo.looplag")

@@ -13,7 +13,7 @@ from apps.monitoring import exports, selectors
 
 from .errors import register_error_handlers
 from .pagination import paginate
-from .renderers import ORJSONRenderer
+from .renderers import ORJSONRenderer, prevalidated_json
 from .routers.wells import (
     ObservationQuery,
     WellQuery,
@@ -50,7 +50,8 @@ def stats(request: HttpRequest):
 
 @api.get("/wells", response={200: WellPageOut, **READ_ERRORS})
 def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Query[PageParams]):
-    return paginate(request, selectors.well_queryset(filters=filters.to_filters()), paging)
+    wells = selectors.well_rows(selectors.well_queryset(filters=filters.to_filters()))
+    return prevalidated_json(paginate(request, wells, paging))
 
 
 @api.get("/wells/{site_no}", response={200: WellDetailOut, **READ_ERRORS})
@@ -79,4 +80,6 @@ def observation_list(request: HttpRequest, site_no: str, query: Query[Observatio
     rows, more = selectors.observation_page(
         well_id=well_id, filters=filters, after=after, before=before, limit=query.page_size
     )
-    return observation_page_body(request, site_no, rows, more, after=after, before=before)
+    return prevalidated_json(
+        observation_page_body(request, site_no, rows, more, after=after, before=before)
+    )

@@ -1,8 +1,10 @@
-"""System checks for the connection policy (ADR-0003), run by `manage.py check`."""
+"""System checks for the connection policy (ADR-0003) and the protective middleware, run
+by `manage.py check`."""
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
 from django.db import connections
+from django.utils.module_loading import import_string
 
 
 @register("connections")
@@ -69,3 +71,29 @@ def connection_budget_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# Django's deploy checks look for these by their dotted path; Piezo installs subclasses
+# that run their hooks on the event loop (project/middleware.py), so it silences those
+# three checks and makes the same demand here, subclasses included.
+PROTECTIVE_MIDDLEWARE = {
+    "security.W001": "django.middleware.security.SecurityMiddleware",
+    "security.W002": "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "security.W003": "django.middleware.csrf.CsrfViewMiddleware",
+}
+
+
+@register("security", deploy=True)
+def protective_middleware_check(app_configs, **kwargs):
+    installed = [import_string(path) for path in settings.MIDDLEWARE]
+    return [
+        Warning(
+            f"{required} (or a subclass) is not in MIDDLEWARE.",
+            hint=f"Piezo replaces Django's {django_check}; see project/middleware.py.",
+            id="piezo.W003",
+        )
+        for django_check, required in PROTECTIVE_MIDDLEWARE.items()
+        if not any(
+            isinstance(cls, type) and issubclass(cls, import_string(required)) for cls in installed
+        )
+    ]

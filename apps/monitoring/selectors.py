@@ -10,10 +10,19 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, models
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import Contact, Group, LexiconTerm, Location, Observation, Sample, Well
+from .models import (
+    Contact,
+    Group,
+    LexiconTerm,
+    Location,
+    Observation,
+    Sample,
+    Well,
+    WellContact,
+)
 
 WELL_ORDERINGS = (
     "site_no",
@@ -92,8 +101,27 @@ def well_queryset(*, filters: WellFilters) -> QuerySet[Well]:
 def _well_detail_queryset(site_no: str) -> QuerySet[Well]:
     return (
         _strict(Well.objects.select_related("location", "summary"))
-        .prefetch_related("groups", "well_contacts__contact")
+        # The contacts joined to their roles: one query, where "well_contacts__contact" is two.
+        .prefetch_related(
+            "groups",
+            Prefetch("well_contacts", WellContact.objects.select_related("contact").order_by("pk")),
+        )
         .filter(site_no=site_no)
+    )
+
+
+WELL_LIST_FIELDS = ("site_no", "name", "kind", "status", "aquifer", "well_depth_ft", "updated_at")
+
+
+def well_rows(wells: QuerySet[Well]) -> QuerySet:
+    """``wells`` as the API's list rows: plain values with the location's columns beside
+    the well's, no model instances to build and read back."""
+    return wells.values(
+        *WELL_LIST_FIELDS,
+        county=F("location__county"),
+        state=F("location__state"),
+        latitude=F("location__latitude"),
+        longitude=F("location__longitude"),
     )
 
 

@@ -14,6 +14,7 @@ from apps.monitoring import exports, selectors, services
 from ..auth import WriteAccess
 from ..errors import ApiError
 from ..pagination import apaginate, link
+from ..renderers import prevalidated_json
 from ..schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -115,7 +116,8 @@ def _utc(value: datetime | None, name: str) -> datetime | None:
 @router.get("/wells", response={200: WellPageOut, **READ_ERRORS}, summary="List wells")
 async def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Query[PageParams]):
     """Wells matching the filters, a page at a time (page_size up to 1,000)."""
-    return await apaginate(request, selectors.well_queryset(filters=filters.to_filters()), paging)
+    wells = selectors.well_rows(selectors.well_queryset(filters=filters.to_filters()))
+    return prevalidated_json(await apaginate(request, wells, paging))
 
 
 @router.get(
@@ -268,7 +270,9 @@ async def observation_list(request: HttpRequest, site_no: str, query: Query[Obse
     rows, more = await selectors.observation_apage(
         well_id=well_id, filters=filters, after=after, before=before, limit=query.page_size
     )
-    return observation_page_body(request, site_no, rows, more, after=after, before=before)
+    return prevalidated_json(
+        observation_page_body(request, site_no, rows, more, after=after, before=before)
+    )
 
 
 def observation_query_parts(query: ObservationQuery) -> tuple:
