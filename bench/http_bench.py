@@ -284,7 +284,10 @@ class Sampler:
                     self.samples.peak_rss_mb = max(self.samples.peak_rss_mb, rss)
                 if probe is not None:
                     (count,) = probe.execute(
-                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
+                        # Client backends only: a parallel query's workers carry their
+                        # leader's application_name but are not connections.
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
+                        "AND backend_type = 'client backend'",
                         (APP_NAME,),
                     ).fetchone()
                     self.samples.peak_connections = max(self.samples.peak_connections, count)

@@ -13,6 +13,8 @@ from django.db import close_old_connections, models
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from apps.core.singleflight import SingleFlight
+
 from .models import (
     Contact,
     Group,
@@ -185,9 +187,19 @@ def _stats_shape(by_status: dict, observations: dict, samples: int) -> dict[str,
     }
 
 
+_stats_flight: SingleFlight[dict[str, Any]] = SingleFlight()
+
+
 async def stats_aget(*, now: datetime | None = None) -> dict[str, Any]:
-    """The headline figures: wells (by status), observations, recent readings, samples."""
-    by_status, observation_aggregates, samples = _stats_queries(now or timezone.now())
+    """The headline figures: wells (by status), observations, recent readings, samples.
+    Concurrent callers share one computation (apps/core/singleflight.py)."""
+    if now is not None:
+        return await _stats_acompute(now)
+    return await _stats_flight.run(lambda: _stats_acompute(timezone.now()))
+
+
+async def _stats_acompute(now: datetime) -> dict[str, Any]:
+    by_status, observation_aggregates, samples = _stats_queries(now)
     return _stats_shape(
         {row["status"]: row["n"] async for row in by_status},
         await Observation.objects.aaggregate(**observation_aggregates),
