@@ -300,7 +300,7 @@ class Sampler:
         # Its own connection each time, so polls spread over the workers.
         while not self._stop.wait(0.25):
             try:
-                lag = httpx.get(f"{self.server.url}/api/health", timeout=5).json()["event_loop"]
+                lag = httpx.get(f"{self.server.url}/api/health", timeout=10).json()["event_loop"]
             except (httpx.HTTPError, ValueError, KeyError):
                 self.samples.health_failures += 1
                 continue
@@ -338,7 +338,38 @@ def run_cell(server: Server, db: Database, path: str, *, concurrency: int, durat
             f"{server.url}{server.prefix}{path}", concurrency=concurrency, duration_s=duration_s
         )
     seconds = report["duration_us"] / 1e6
+    wait_until_idle(server, db)
     return report, samples, seconds
+
+
+def wait_until_idle(server: Server, db: Database, timeout_s: float = 120.0) -> None:
+    """Let the requests wrk left behind finish (a server does not stop a query because its
+    client went away), so that they do not run into the next cell's measurement."""
+    deadline = time.monotonic() + timeout_s
+    quiet = 0
+    processes = server.processes()
+    for process in processes:
+        process.cpu_percent()
+    while time.monotonic() < deadline and quiet < 2:
+        time.sleep(0.25)
+        busy = sum(_cpu_percent(process) for process in processes) > 10
+        if db.vendor == "postgres" and not busy:
+            busy = (
+                db.query(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
+                    "AND backend_type = 'client backend' AND state <> 'idle'",
+                    (APP_NAME,),
+                )[0][0]
+                > 0
+            )
+        quiet = 0 if busy else quiet + 1
+
+
+def _cpu_percent(process: psutil.Process) -> float:
+    try:
+        return process.cpu_percent()
+    except psutil.NoSuchProcess:
+        return 0.0
 
 
 def same_answer(expected: httpx.Response, got: httpx.Response) -> str | None:
@@ -471,10 +502,12 @@ def bench_database(vendor: str, args) -> dict:
                                 f"{cell.peak_rss_mb} MB",
                                 flush=True,
                             )
-                    if workers == 1 and args.big_series:
+                if workers == 1 and args.big_series:
+                    # A fresh process: its RSS must be the export's, not the load's before it.
+                    with Server(target, 1, server_env) as server:
                         stream = {"target": target, **stream_download(server, db, data["big_csv"])}
-                        streams.append(stream)
-                        print(f"[{vendor}] {target:7} big CSV: {stream}", flush=True)
+                    streams.append(stream)
+                    print(f"[{vendor}] {target:7} big CSV: {stream}", flush=True)
         return {
             "database": vendor,
             "data": data,
