@@ -20,6 +20,7 @@ docs/benchmarks.md and docs/benchmarks.png.
 """
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -44,7 +45,7 @@ sys.path.insert(0, str(BASE_DIR))
 from tests.support.pgcluster import PostgresCluster, free_port, postgres_bin_dir  # noqa: E402
 
 RESULTS_DIR = BASE_DIR / "bench" / "results"
-APP_NAME = "piezo-bench"  # libpq's PGAPPNAME for the servers: what the connection count filters
+APP_NAME = "piezo-bench"  # libpq's PGAPPNAME prefix for the servers (+ "-<target>")
 TARGETS = {
     "ceiling": ("bench.ceiling:app", ""),
     "async": ("project.asgi:application", ""),
@@ -116,9 +117,25 @@ class Database:
         with sqlite3.connect(self.url.removeprefix("sqlite:///")) as conn:
             return conn.execute(sql.replace("%s", "?"), params).fetchall()
 
+    def execute(self, sql: str) -> None:
+        if self.vendor == "postgres":
+            import psycopg
+
+            with psycopg.connect(self.url, autocommit=True) as conn:
+                conn.execute(sql)
+        else:
+            with sqlite3.connect(self.url.removeprefix("sqlite:///")) as conn:
+                conn.execute(sql)
+
     def stop(self) -> None:
         if self.cluster:
             self.cluster.stop()
+
+
+def target_env(env: dict, target: str) -> dict:
+    """A server's environment: its own application_name, so each target's connections are
+    counted apart while all of them are up."""
+    return {**env, "PGAPPNAME": f"{APP_NAME}-{target}"}
 
 
 def manage(env: dict, *args: str) -> None:
@@ -148,6 +165,11 @@ def seed(db: Database, env: dict, args) -> dict:
             *("--transducer-days", str(math.ceil(args.big_series / 24))),
         )
     manage(env, "rebuild_stats")
+    # Fresh statistics and visibility map now, or autovacuum does it in the first cells.
+    if db.vendor == "postgres":
+        db.execute("VACUUM ANALYZE")
+    else:
+        db.execute("ANALYZE")
     (observations,), (wells,) = (
         db.query("SELECT COUNT(*) FROM monitoring_observation")[0],
         db.query("SELECT COUNT(*) FROM monitoring_well")[0],
@@ -197,6 +219,7 @@ def seed(db: Database, env: dict, args) -> dict:
 class Server:
     def __init__(self, target: str, workers: int, env: dict) -> None:
         self.app, self.prefix = TARGETS[target]
+        self.app_name = env.get("PGAPPNAME", APP_NAME)
         self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -288,7 +311,7 @@ class Sampler:
                         # leader's application_name but are not connections.
                         "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
                         "AND backend_type = 'client backend'",
-                        (APP_NAME,),
+                        (self.server.app_name,),
                     ).fetchone()
                     self.samples.peak_connections = max(self.samples.peak_connections, count)
                 self._stop.wait(0.05)
@@ -358,7 +381,7 @@ def wait_until_idle(server: Server, db: Database, timeout_s: float = 120.0) -> N
                 db.query(
                     "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
                     "AND backend_type = 'client backend' AND state <> 'idle'",
-                    (APP_NAME,),
+                    (server.app_name,),
                 )[0][0]
                 > 0
             )
@@ -445,66 +468,81 @@ def bench_database(vendor: str, args) -> dict:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "project.settings.bench",
         "DATABASE_URL": db.url,
-        "PGAPPNAME": APP_NAME,
         "WEB_CONCURRENCY": "1",
     }
     env.pop("REDIS_URL", None)
+    servers_by_target: dict[str, Server] = {}
+    data: dict = {}
+
+    def measure(vendor, target, workers, endpoint, concurrency) -> Cell:
+        server = servers_by_target[target]
+        duration = args.duration * (args.csv_factor if endpoint == "csv" else 1)
+        report, samples, seconds = run_cell(
+            server, db, data["paths"][endpoint], concurrency=concurrency, duration_s=duration
+        )
+        cell = Cell(
+            database=vendor,
+            target=target,
+            workers=workers,
+            endpoint=endpoint,
+            concurrency=concurrency,
+            duration_s=round(seconds, 2),
+            requests=report["requests"],
+            rps=round(report["requests"] / seconds, 1),
+            mb_per_s=round(report["bytes"] / seconds / 2**20, 2),
+            p50_ms=round(report["p50_us"] / 1000, 2),
+            p99_ms=round(report["p99_us"] / 1000, 2),
+            errors=sum(report["errors"].values()),
+            error_kinds={k: v for k, v in report["errors"].items() if v},
+            peak_connections=samples.peak_connections,
+            loop_lag_ms=samples.loop_lag_ms,
+            peak_rss_mb=round(samples.peak_rss_mb, 1),
+        )
+        print(
+            f"[{vendor}] {target:7} w={workers} {endpoint:10} c={concurrency:<3} "
+            f"{cell.rps:>8.1f} rps {cell.mb_per_s:>6.1f} MB/s  p50 {cell.p50_ms:>7.1f}  p99 "
+            f"{cell.p99_ms:>7.1f} ms  err {cell.errors}  conns {cell.peak_connections}  "
+            f"lag {cell.loop_lag_ms}  rss {cell.peak_rss_mb} MB",
+            flush=True,
+        )
+        return cell
+
     try:
         print(f"[{vendor}] seeding ...", flush=True)
-        data = seed(db, env, args)
+        data.update(seed(db, env, args))
         print(
             f"[{vendor}] {data['observations']:,} observations, {data['wells']} wells "
             f"in {data['seconds']} s",
             flush=True,
         )
         cells, answers, streams, reference = [], {}, [], {}
+        targets = ["async", *[t for t in args.targets if t != "async"]]
+        targets = [t for t in targets if t in args.targets]
         for workers in args.workers:
-            for target in ("async", *[t for t in args.targets if t != "async"]):
-                if target not in args.targets:
-                    continue
-                server_env = {**env, "WEB_CONCURRENCY": str(workers)}
-                with Server(target, workers, server_env) as server:
+            # Every target up at once, and each cell run on them back to back: drift over
+            # the run (caches warming, autovacuum, the machine's other load) then falls on
+            # all targets alike instead of on whichever ran first.
+            with contextlib.ExitStack() as stack:
+                servers = servers_by_target
+                servers.clear()
+                servers.update(
+                    {
+                        target: stack.enter_context(
+                            Server(target, workers, target_env(env, target))
+                        )
+                        for target in targets
+                    }
+                )
+                for target, server in servers.items():
                     answers[target] = check_answers(server, data, reference)
-                    for endpoint in args.endpoints:
-                        for concurrency in args.concurrency:
-                            duration = args.duration * (args.csv_factor if endpoint == "csv" else 1)
-                            report, samples, seconds = run_cell(
-                                server,
-                                db,
-                                data["paths"][endpoint],
-                                concurrency=concurrency,
-                                duration_s=duration,
-                            )
-                            cell = Cell(
-                                database=vendor,
-                                target=target,
-                                workers=workers,
-                                endpoint=endpoint,
-                                concurrency=concurrency,
-                                duration_s=round(seconds, 2),
-                                requests=report["requests"],
-                                rps=round(report["requests"] / seconds, 1),
-                                mb_per_s=round(report["bytes"] / seconds / 2**20, 2),
-                                p50_ms=round(report["p50_us"] / 1000, 2),
-                                p99_ms=round(report["p99_us"] / 1000, 2),
-                                errors=sum(report["errors"].values()),
-                                error_kinds={k: v for k, v in report["errors"].items() if v},
-                                peak_connections=samples.peak_connections,
-                                loop_lag_ms=samples.loop_lag_ms,
-                                peak_rss_mb=round(samples.peak_rss_mb, 1),
-                            )
-                            cells.append(cell)
-                            print(
-                                f"[{vendor}] {target:7} w={workers} {endpoint:10} "
-                                f"c={concurrency:<3} {cell.rps:>8.1f} rps  p50 {cell.p50_ms:>7.1f}"
-                                f"  p99 {cell.p99_ms:>7.1f} ms  err {cell.errors}  conns "
-                                f"{cell.peak_connections}  lag {cell.loop_lag_ms}  rss "
-                                f"{cell.peak_rss_mb} MB",
-                                flush=True,
-                            )
-                if workers == 1 and args.big_series:
+                for endpoint in args.endpoints:
+                    for concurrency in args.concurrency:
+                        for target in servers:
+                            cells.append(measure(vendor, target, workers, endpoint, concurrency))
+            if workers == 1 and args.big_series:
+                for target in targets:
                     # A fresh process: its RSS must be the export's, not the load's before it.
-                    with Server(target, 1, server_env) as server:
+                    with Server(target, 1, target_env(env, target)) as server:
                         stream = {"target": target, **stream_download(server, db, data["big_csv"])}
                     streams.append(stream)
                     print(f"[{vendor}] {target:7} big CSV: {stream}", flush=True)

@@ -27,6 +27,15 @@ def met(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
+def times(ratio: float) -> str:
+    return "∞ (the other completed none)" if ratio == float("inf") else f"{ratio:.2f}"
+
+
+def p99(measured: dict) -> str:
+    """p99 latency, or a dash when no request completed inside the window."""
+    return f"{measured['p99_ms']:.0f}" if measured["requests"] else "–"
+
+
 def cell(cells, **key):
     for item in cells:
         if all(item[k] == v for k, v in key.items()):
@@ -54,7 +63,8 @@ def targets_table(run: dict) -> list[str]:
             continue
         # A CSV download can outlast the cell, so exports compare bytes/s, not requests/s.
         unit = "mb_per_s" if endpoint == "csv" else "rps"
-        ratio = a[unit] / c[unit] if c[unit] else 0.0
+        # A target that completed nothing in the window lost to one that completed anything.
+        ratio = a[unit] / c[unit] if c[unit] else float("inf")
         speedup = a[unit] / s[unit] if s[unit] else float("inf")
         errors = a["errors"] + s["errors"] + c["errors"]
         conns = max(x["peak_connections"] or 0 for x in (a, s))
@@ -65,9 +75,10 @@ def targets_table(run: dict) -> list[str]:
         )
         lines.append(
             f"| {ENDPOINT_NAMES[endpoint]} | {fmt(a)} | {fmt(c)} | "
-            f"{ratio:.2f} {met(ratio >= CEILING_RATIO)} | {fmt(s)} | "
-            f"{speedup:.2f} {met(speedup >= 1)} | {a['p99_ms']:.0f} / {s['p99_ms']:.0f} "
-            f"{met(a['p99_ms'] <= s['p99_ms'])} | {errors} {met(errors == 0)} | "
+            f"{times(ratio)} {met(ratio >= CEILING_RATIO)} | {fmt(s)} | "
+            f"{times(speedup)} {met(speedup >= 1)} | {p99(a)} / {p99(s)} "
+            f"{met(not s['requests'] or 0 < a['p99_ms'] <= s['p99_ms'])} | "
+            f"{errors} {met(errors == 0)} | "
             f"{conns} {met(conns <= budget)} |"
         )
     streams = {s["target"]: s for s in run.get("csv_stream", [])}
