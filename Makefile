@@ -58,7 +58,7 @@ fault: setup
 	PIEZO_FAULT_ROUNDS=5 PIEZO_FAULT_ROWS=2000000 $(PY) -m pytest tests/hardening/test_faults.py --database=sqlite
 	PIEZO_FAULT_ROUNDS=5 PIEZO_FAULT_ROWS=2000000 $(PY) -m pytest tests/hardening/test_faults.py --database=postgres
 
-# Every performance claim, reproduced (about 35 minutes; see bench/README.md). Not part of
+# Every performance claim, reproduced (about 40 minutes; see bench/README.md). Not part of
 # `make test`, which runs the harness's 10-second smoke run instead. BENCH_ARGS narrows it,
 # e.g. BENCH_ARGS="--database postgres --duration 3".
 BENCH_ARGS ?=

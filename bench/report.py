@@ -184,8 +184,9 @@ def plot(runs: list[dict], path: Path) -> None:
     for ax, endpoint in zip(axes, endpoints, strict=True):
         for target, (color, line) in styles.items():
             for workers, marker in zip(run["workers"], ("o", "s"), strict=False):
+                unit = "mb_per_s" if endpoint == "csv" else "rps"
                 points = [
-                    (c["concurrency"], c["rps"])
+                    (c["concurrency"], c[unit])
                     for c in run["cells"]
                     if c["target"] == target
                     and c["endpoint"] == endpoint
@@ -194,7 +195,7 @@ def plot(runs: list[dict], path: Path) -> None:
                 if points:
                     xs, ys = zip(*sorted(points), strict=True)
                     ax.plot(xs, ys, line, color=color, marker=marker, label=f"{target}, {workers}w")
-        ax.set_title(endpoint)
+        ax.set_title(f"{endpoint} (MB/s)" if endpoint == "csv" else endpoint)
         ax.set_xscale("log", base=4)
         ax.set_xlabel("concurrency")
         ax.grid(alpha=0.3)
@@ -216,7 +217,7 @@ def render(runs: list[dict], results: Path) -> str:
         f"{env['postgres']}, SQLite {env['sqlite']}, {env['wrk']}.",
         "",
         "Commands: `make bench`, that is "
-        + ", ".join(f"`{r['command']}`" for r in runs)
+        + ", ".join(f"`{command}`" for command in dict.fromkeys(r["command"] for r in runs))
         + ", `python bench/import_bench.py --rows 1000000 --database both` and "
         "`python bench/report.py`.",
         "",
@@ -233,13 +234,13 @@ def render(runs: list[dict], results: Path) -> str:
             lines += targets_table(run) + [""]
     lines += import_table(results) + [""]
     for run in runs:
-        answers = {t: p for t, p in run["answers"].items() if p}
+        differing = [f"{t} on {', '.join(p)}" for t, p in run["answers"].items() if p]
         lines.append(
             f"Answers compared before the load ({run['database']}): "
             + (
                 "every target gave Piezo's answer on every endpoint."
-                if not answers
-                else f"{answers}"
+                if not differing
+                else "**differed**: " + "; ".join(differing) + " (bench/results has the answers)."
             )
         )
         lines.append("")
