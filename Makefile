@@ -60,11 +60,13 @@ fault: setup
 
 # Every performance claim, reproduced (about 40 minutes; see bench/README.md). Not part of
 # `make test`, which runs the harness's 10-second smoke run instead. BENCH_ARGS narrows it,
-# e.g. BENCH_ARGS="--database postgres --duration 3".
+# e.g. BENCH_ARGS="--database postgres --duration 3"; a quick end-to-end try:
+# make bench BENCH_ARGS=--smoke BENCH_IMPORT_ROWS=20000
 BENCH_ARGS ?=
+BENCH_IMPORT_ROWS ?= 1000000
 bench: setup
 	@command -v wrk >/dev/null || { echo "wrk is needed for the benchmarks: apt-get install wrk"; exit 1; }
-	$(PY) bench/import_bench.py --rows 1000000 --database both
+	$(PY) bench/import_bench.py --rows $(BENCH_IMPORT_ROWS) --database both
 	$(PY) bench/http_bench.py $(BENCH_ARGS)
 	$(PY) bench/report.py
 
