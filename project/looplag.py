@@ -23,10 +23,14 @@ class LoopLag:
     last_ms: float = 0.0
     max_ms: float = 0.0
     over_threshold: int = 0
-    # The last few seconds of samples: the worst recent lag, which a dashboard (or the
+    # The last recent_s seconds of samples: the worst recent lag, which a dashboard (or the
     # benchmarks) can poll, where max_ms never forgets the start-up.
-    recent: deque = field(default_factory=lambda: deque(maxlen=250))
+    recent_s: float = 5.0
+    recent: deque = field(init=False)
     _task: asyncio.Task | None = None
+
+    def __post_init__(self) -> None:
+        self.recent = deque(maxlen=round(self.recent_s / self.interval_s))
 
     def ensure_running(self) -> None:
         """Start the probe on the running loop (once per process and loop)."""
@@ -55,7 +59,7 @@ class LoopLag:
             "last_ms": round(self.last_ms, 2),
             "max_ms": round(self.max_ms, 2),
             "recent_max_ms": round(max(self.recent, default=0.0), 2),
-            "recent_s": round(len(self.recent) * self.interval_s, 1),
+            "recent_s": self.recent_s,
             "threshold_ms": self.threshold_ms,
             "over_threshold": self.over_threshold,
         }

@@ -8,5 +8,3 @@ SECRET_KEY = env_str("SECRET_KEY", "bench-only-not-secret")
 DEBUG = False
 ROOT_URLCONF = "project.urls_bench"
 PIEZO_SERVE_STATIC = False
-# A benchmark measures the service, not its rate limits.
-PIEZO_WRITE_RATE = "1000000/s"

@@ -1,12 +1,14 @@
 """Every read endpoint through the async test client: correct answers, pagination edges,
 filters, errors, and no SynchronousOnlyOperation anywhere on the async paths."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
 from django.db.models import Count, Max, Q
 
+from apps.monitoring import exports, selectors
 from apps.monitoring.models import Group, Observation, Sample, Well
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -278,10 +280,6 @@ async def test_csv_export_lets_other_requests_run_every_few_hundred_rows(data, m
     """Formatting a 5,000-row chunk is about 25 ms of CPU on the event loop: concurrent
     exports once held every other request on the worker for 300 ms (docs/benchmarks.md).
     The stream formats FORMAT_STEP rows at a time and gives the loop a turn in between."""
-    import asyncio
-
-    from apps.monitoring import exports, selectors
-
     monkeypatch.setattr(exports, "FORMAT_STEP", 50)  # the demo series is short
     well = await Well.objects.filter(deployments__isnull=False).afirst()
     rows = await Observation.objects.filter(well=well).acount()

@@ -1,4 +1,4 @@
-"""The connection-policy system checks (ADR-0003)."""
+"""The connection-policy system checks (ADR-0003) and the protective-middleware check."""
 
 import pytest
 from django.core.checks import run_checks
@@ -50,3 +50,14 @@ def test_a_budget_past_max_connections_is_warned(settings):
     messages = run_checks(tags=["connections"])
     warning = next(m for m in messages if m.id == "piezo.W001")
     assert "240 connections" in warning.msg and "max_connections 200" in warning.msg
+
+
+def test_protective_middleware_is_demanded_subclasses_included(settings):
+    assert "piezo.W003" not in ids(run_checks(tags=["security"], include_deployment_checks=True))
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "project.middleware.Csrf"]
+    messages = [
+        m
+        for m in run_checks(tags=["security"], include_deployment_checks=True)
+        if m.id == "piezo.W003"
+    ]
+    assert len(messages) == 1 and "CsrfViewMiddleware" in messages[0].msg
