@@ -20,27 +20,6 @@ TOO_MANY_MESSAGES = 4429
 FEED_UNAVAILABLE = 4503
 
 
-async def join_group(consumer: AsyncWebsocketConsumer, group: str) -> bool:
-    """Join a channel-layer group; if the layer (Redis) is down, tell the client the feed
-    is unavailable and close, so it can retry later. HTTP is not affected."""
-    try:
-        await consumer.channel_layer.group_add(group, consumer.channel_name)
-    except Exception:
-        logger.warning("Live feed unavailable: cannot join %s", group, exc_info=True)
-        await consumer.send(
-            text_data=json.dumps(
-                {
-                    "type": "error",
-                    "code": "feed_unavailable",
-                    "detail": "Live updates are unavailable right now; reconnect later.",
-                }
-            )
-        )
-        await consumer.close(code=FEED_UNAVAILABLE)
-        return False
-    return True
-
-
 class RateLimitedJsonConsumer(AsyncWebsocketConsumer):
     """JSON in and out; bad or unknown client messages get an error frame and the
     connection stays open; a flood is rate-limited (a token bucket), not buffered."""
@@ -96,7 +75,58 @@ class RateLimitedJsonConsumer(AsyncWebsocketConsumer):
             )
 
 
-class WellConsumer(RateLimitedJsonConsumer):
+class LiveConsumer(RateLimitedJsonConsumer):
+    """A subscriber to channel-layer groups. If the layer (Redis) is down when it joins, or
+    is lost while it is connected (ADR-0006), the client gets a ``feed_unavailable`` frame
+    and close code 4503 so that it reconnects and re-reads. HTTP is not affected.
+
+    Memberships expire in the layer (channels_redis's ``group_expiry``, a day), so a
+    long-lived connection renews them well before that."""
+
+    membership_renewal_s = 3600.0
+
+    async def join(self, group: str) -> bool:
+        try:
+            await self.channel_layer.group_add(group, self.channel_name)
+        except Exception:
+            logger.warning("Live feed unavailable: cannot join %s", group, exc_info=True)
+            await self.feed_lost({})
+            return False
+        self.groups_joined = [*getattr(self, "groups_joined", []), group]
+        if getattr(self, "renewal", None) is None:
+            self.renewal = asyncio.get_running_loop().create_task(self._renew_memberships())
+        return True
+
+    async def _renew_memberships(self) -> None:
+        while True:
+            await asyncio.sleep(self.membership_renewal_s)
+            for group in self.groups_joined:
+                try:
+                    await self.channel_layer.group_add(group, self.channel_name)
+                except Exception:
+                    logger.warning("Cannot renew membership of %s", group, exc_info=True)
+
+    async def disconnect(self, code):
+        if getattr(self, "renewal", None) is not None:
+            self.renewal.cancel()
+        for group in getattr(self, "groups_joined", []):
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:
+                logger.info("Cannot leave %s (the feed is down)", group)
+
+    async def feed_lost(self, event):
+        await self.send_json(
+            {
+                "type": "error",
+                "code": "feed_unavailable",
+                "detail": "Live updates are unavailable right now; reconnect later.",
+            }
+        )
+        await self.close(code=FEED_UNAVAILABLE)
+
+
+class WellConsumer(LiveConsumer):
     """ws/wells/<site_no>/: each new reading of that well, shaped as the REST API's."""
 
     async def connect(self):
@@ -107,21 +137,14 @@ class WellConsumer(RateLimitedJsonConsumer):
         if not exists:
             await self.close(code=NOT_FOUND)
             return
-        group = well_group(self.site_no)
-        if not await join_group(self, group):
-            return
-        self.group = group
-        await self.send_json({"type": "subscribed", "site_no": self.site_no})
-
-    async def disconnect(self, code):
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        if await self.join(well_group(self.site_no)):
+            await self.send_json({"type": "subscribed", "site_no": self.site_no})
 
     async def observation_created(self, event):
         await self.send_json({"type": "observation", "observation": event["observation"]})
 
 
-class StatsConsumer(RateLimitedJsonConsumer):
+class StatsConsumer(LiveConsumer):
     """ws/stats/: the /api/stats figures now, then whenever they change, at most once a
     second: a burst of changes (an import of 100,000 rows, a busy logger) is one message."""
 
@@ -131,16 +154,13 @@ class StatsConsumer(RateLimitedJsonConsumer):
         await self.accept()
         self.sent_at = 0.0
         self.pending = None
-        if not await join_group(self, STATS_GROUP):
-            return
-        self.joined = True
-        await self._send_stats()
+        if await self.join(STATS_GROUP):
+            await self._send_stats()
 
     async def disconnect(self, code):
         if getattr(self, "pending", None):
             self.pending.cancel()
-        if getattr(self, "joined", False):
-            await self.channel_layer.group_discard(STATS_GROUP, self.channel_name)
+        await super().disconnect(code)
 
     async def stats_changed(self, event):
         if self.pending is None or self.pending.done():

@@ -84,14 +84,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "") or None
 # Websocket events: in memory within one process, through Redis between worker processes.
-# Short socket timeouts: with Redis down, a write's on-commit publish fails fast (and is
-# logged) instead of holding the request.
+# A short connect timeout: with Redis down, a write's on-commit publish fails fast (and is
+# logged) instead of holding the request. The read timeout is the layer's own: it must
+# outlast the blocking receive of an idle websocket (apps/live/layers.py, ADR-0006).
 CHANNEL_LAYERS = {
     "default": (
         {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "apps.live.layers.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1, "socket_timeout": 2}],
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1}],
                 "capacity": 1000,
                 "expiry": 30,
             },

@@ -24,8 +24,17 @@ def server_database_url() -> str:
 
 
 class UvicornServer:
-    def __init__(self, *, workers: int = 1, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
+    def __init__(
+        self,
+        *,
+        workers: int = 1,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
+        args: tuple[str, ...] = (),
+    ) -> None:
+        # A port of its own, or the port of a server this one replaces (a restart).
+        self.port = port or free_port()
+        self.args = args
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
         self.env = {
@@ -56,6 +65,7 @@ class UvicornServer:
                 "--no-access-log",
                 "--lifespan",
                 "off",
+                *self.args,
             ],
             cwd=BASE_DIR,
             env=self.env,
