@@ -90,10 +90,12 @@
 
   function addRow(r) {
     const body = document.getElementById("recent-readings");
+    if (body.querySelector('tr[data-observation-id="' + r.id + '"]')) return false;
     const empty = body.querySelector("tr.empty");
     if (empty) empty.remove();
     const row = document.createElement("tr");
     row.dataset.observationId = String(r.id);
+    row.dataset.observedAt = r.observed_at;
     row.className = "new";
     const cells = [
       fmt.utc(r.observed_at).replace(" UTC", ""),
@@ -101,14 +103,34 @@
       r.level_status, r.method || "—", r.data_quality, r.source,
     ];
     cells.forEach(function (text) { const td = document.createElement("td"); td.textContent = text; row.appendChild(td); });
-    body.insertBefore(row, body.firstChild);
+    // Newest first, wherever a late or backfilled reading belongs.
+    const at = Date.parse(r.observed_at);
+    const later = Array.prototype.find.call(body.rows, function (other) {
+      return other.dataset.observedAt && Date.parse(other.dataset.observedAt) < at;
+    });
+    body.insertBefore(row, later || null);
+    return true;
+  }
+
+  // Readings that arrived while the feed was down: everything since the newest one shown
+  // (ids already on the page are skipped), then the chart is redrawn once.
+  function backfill() {
+    const body = document.getElementById("recent-readings");
+    const newest = body.rows.length ? body.rows[0].dataset.observedAt : null;
+    const params = new URLSearchParams({ page_size: "1000" });
+    if (newest) params.set("start", newest);
+    return fetch("/api/wells/" + encodeURIComponent(siteNo) + "/observations?" + params)
+      .then(function (r) { return r.json(); })
+      .then(function (page) {
+        const added = page.results.filter(addRow).length;
+        if (added) load(range, Boolean(range.start || range.end));
+      });
   }
 
   window.piezoFeed("/ws/wells/" + encodeURIComponent(siteNo) + "/", function (message) {
     if (message.type !== "observation") return;
-    addRow(message.observation);
-    load(range, Boolean(range.start || range.end));
-  }, document.querySelector("[data-live-status]"));
+    if (addRow(message.observation)) load(range, Boolean(range.start || range.end));
+  }, document.querySelector("[data-live-status]"), backfill);
 
   load({}, false);
 })();
