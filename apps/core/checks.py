@@ -2,7 +2,7 @@
 by `manage.py check`."""
 
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 from django.db import connections
 from django.utils.module_loading import import_string
 
@@ -37,9 +37,14 @@ def connection_budget() -> int:
     return per_process * (settings.WEB_CONCURRENCY + settings.PIEZO_TASK_WORKERS)
 
 
-@register("connections")
-def connection_budget_check(app_configs, **kwargs):
-    """Warn when workers x pool sizes exceed what PostgreSQL accepts (max_connections)."""
+@register(Tags.database)
+def connection_budget_check(app_configs, databases=None, **kwargs):
+    """Warn when workers x pool sizes exceed what PostgreSQL accepts (max_connections).
+
+    It asks the server, so, like Django's own database checks, it runs only when a database
+    is named: by `migrate`, and by `check --database default`."""
+    if "default" not in (databases or ()):
+        return []
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         return []
     budget = connection_budget()
