@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := DJANGO_SETTINGS_MODULE=project.settings.local $(PY) manage.py
 
-.PHONY: setup run test test-sqlite test-postgres lint format checklist fuzz fault bench clean
+.PHONY: setup components run test test-sqlite test-postgres lint format checklist fuzz fault bench clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -25,6 +25,11 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
+# PostgreSQL, Redis, Chromium, npm and wrk for the tests: installed when missing (as root
+# with apt-get), otherwise named.
+components:
+	@scripts/ensure-components
+
 run: setup
 	@mkdir -p var
 	@$(MANAGE) migrate --noinput -v 0
@@ -33,9 +38,9 @@ run: setup
 	@$(MANAGE) ensure_local_admin
 	@echo "Piezo: http://$(HOST):$(PORT)/   admin: http://$(HOST):$(PORT)/admin/"
 	DJANGO_SETTINGS_MODULE=project.settings.local $(VENV)/bin/uvicorn project.asgi:application \
-	  --host $(HOST) --port $(PORT)
+	  --host $(HOST) --port $(PORT) --ws-ping-interval 20 --ws-ping-timeout 20
 
-test: setup test-sqlite test-postgres
+test: components setup test-sqlite test-postgres
 
 test-sqlite: setup
 	$(PY) -m pytest --database=sqlite
