@@ -5,7 +5,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, AwareDatetime, Strict
+from pydantic import AfterValidator, AwareDatetime, Strict, field_validator
+
+from apps.monitoring.storable import text_problem
 
 EARLIEST_MEASUREMENT = datetime(1800, 1, 1, tzinfo=UTC)
 
@@ -30,6 +32,19 @@ MeasurementTime = Annotated[AwareDatetime, AfterValidator(_a_measurement_time)]
 # Strict: a JSON true is not the number 1. Finite: no NaN or infinities.
 FiniteFloat = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 Text = Annotated[str, Field(max_length=4000)]
+
+
+class InSchema(Schema):
+    """A request body: no text anywhere in it that a database cannot store (422 naming the
+    field, on SQLite as on PostgreSQL; see apps/monitoring/storable.py)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        for text in value if isinstance(value, list) else (value,):
+            if isinstance(text, str) and (problem := text_problem(text)):
+                raise ValueError(problem)
+        return value
 
 
 class ErrorItem(Schema):
@@ -109,7 +124,7 @@ class LocationOut(Schema):
     huc: str
 
 
-class LocationIn(Schema):
+class LocationIn(InSchema):
     latitude: FiniteFloat = Field(..., ge=-90, le=90)
     longitude: FiniteFloat = Field(..., ge=-180, le=180)
     land_surface_elevation_ft: FiniteFloat | None = Field(None, ge=-1500, le=30000)
@@ -119,7 +134,7 @@ class LocationIn(Schema):
     huc: str = Field("", max_length=16)
 
 
-class LocationPatch(Schema):
+class LocationPatch(InSchema):
     latitude: FiniteFloat = Field(None, ge=-90, le=90)
     longitude: FiniteFloat = Field(None, ge=-180, le=180)
     land_surface_elevation_ft: FiniteFloat | None = Field(None, ge=-1500, le=30000)
@@ -213,7 +228,7 @@ class WellDetailOut(Schema):
     updated_at: datetime
 
 
-class WellIn(Schema):
+class WellIn(InSchema):
     site_no: SiteNo
     name: str = Field(..., min_length=1, max_length=200)
     kind: str = Field("well", max_length=32)
@@ -226,7 +241,7 @@ class WellIn(Schema):
     )
 
 
-class WellPatch(Schema):
+class WellPatch(InSchema):
     site_no: SiteNo = None
     name: str = Field(None, min_length=1, max_length=200)
     kind: str = Field(None, max_length=32)
@@ -251,7 +266,7 @@ class GeoJSONOut(Schema):
 # --- Observations ---------------------------------------------------------------------
 
 
-class ObservationIn(Schema):
+class ObservationIn(InSchema):
     observed_at: MeasurementTime
     depth_to_water_ft: FiniteFloat | None = Field(None, ge=-1000, le=10000)
     water_level_elevation_ft: FiniteFloat | None = Field(None, ge=-2000, le=40000)
@@ -315,7 +330,7 @@ class SampleResultOut(Schema):
     below_detection: bool
 
 
-class SampleResultIn(Schema):
+class SampleResultIn(InSchema):
     analyte: str = Field(..., min_length=1, max_length=64)
     value: FiniteFloat
     unit: str = Field(..., min_length=1, max_length=16)
@@ -340,7 +355,7 @@ class SamplePageOut(PageOut):
     results: list[SampleOut]
 
 
-class SampleIn(Schema):
+class SampleIn(InSchema):
     site_no: SiteNo
     sampled_at: MeasurementTime
     collected_by: str = Field("", max_length=120)
@@ -361,7 +376,7 @@ class ContactPageOut(PageOut):
     results: list[ContactOut]
 
 
-class ContactIn(Schema):
+class ContactIn(InSchema):
     name: str = Field(..., min_length=1, max_length=120)
     organization: str = Field("", max_length=120)
     email: str = Field("", max_length=254)
@@ -380,7 +395,7 @@ class GroupPageOut(PageOut):
     results: list[GroupOut]
 
 
-class GroupIn(Schema):
+class GroupIn(InSchema):
     name: str = Field(..., min_length=1, max_length=120)
     kind: Literal["network", "project"] = "network"
     description: Text = ""

@@ -10,6 +10,7 @@ from channels.db import aclose_old_connections, database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from apps.monitoring import selectors
+from apps.monitoring.storable import text_problem
 
 from .groups import STATS_GROUP, well_group
 
@@ -132,7 +133,10 @@ class WellConsumer(LiveConsumer):
     async def connect(self):
         self.site_no = self.scope["url_route"]["kwargs"]["site_no"]
         await aclose_old_connections()
-        exists = await database_sync_to_async(selectors.well_exists)(site_no=self.site_no)
+        # A site number no database can store names no well (apps/monitoring/storable.py).
+        exists = text_problem(self.site_no) is None and await database_sync_to_async(
+            selectors.well_exists
+        )(site_no=self.site_no)
         await self.accept()
         if not exists:
             await self.close(code=NOT_FOUND)

@@ -16,7 +16,14 @@ from apps.monitoring.services import observation_bulk_insert
 
 from .parsers import FileFormatError, detect_format, read_rows
 from .timeparse import zone_named
-from .waterlevels import CSV_ALIASES, OBSERVATION_COLUMNS, RowConverter, RowError, Vocabulary
+from .waterlevels import (
+    CSV_ALIASES,
+    OBSERVATION_COLUMNS,
+    RowConverter,
+    RowError,
+    Vocabulary,
+    unstorable_cells,
+)
 
 FORMATS = ("csv", "usgs-rdb")
 
@@ -151,7 +158,7 @@ def sites_import(*, path: Path, file_format: str | None = None) -> SiteImportSum
             reason = f"site type {site_type or '(blank)'} is not a groundwater site"
             summary.skipped[reason] = summary.skipped.get(reason, 0) + 1
             continue
-        errors: list[RowError] = []
+        errors: list[RowError] = unstorable_cells(line, row)
         if not row.get("site_no"):
             errors.append(RowError(line, "site_no", "", "missing required field"))
         latitude = RowConverter._number(

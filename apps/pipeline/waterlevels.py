@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from apps.monitoring.models import NO_VALUE_STATUSES, LexiconTerm
+from apps.monitoring.storable import text_problem
 
 from .timeparse import TimeError, parse_field_time, parse_usgs_time
 
@@ -96,6 +97,16 @@ class RowError:
         }
 
 
+def unstorable_cells(line: int, row: dict[str, str]) -> list[RowError]:
+    """Cells whose text no database can store (a NUL character): row errors on SQLite as on
+    PostgreSQL, which would otherwise fail the whole import with a database error."""
+    return [
+        RowError(line, column, value, problem)
+        for column, value in row.items()
+        if value and (problem := text_problem(value))
+    ]
+
+
 class Vocabulary:
     """The lexicon, accepting a term's code or label in any case."""
 
@@ -140,6 +151,8 @@ class RowConverter:
 
     # -- rows -----------------------------------------------------------------------
     def convert(self, line: int, row: dict[str, str]) -> tuple | list[RowError]:
+        if unstorable := unstorable_cells(line, row):
+            return unstorable
         if self.file_format == "csv":
             return self._convert_csv(line, row)
         return self._convert_rdb(line, row)

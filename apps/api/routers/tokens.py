@@ -6,14 +6,14 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError
 
-from ..schemas import error_responses
+from ..schemas import InSchema, error_responses
 from ..services import api_token_create
 from ..throttles import TOKENS
 
 router = Router(tags=["auth"])
 
 
-class TokenRequestIn(Schema):
+class TokenRequestIn(InSchema):
     username: str = Field(..., min_length=1, max_length=150)
     password: str = Field(..., min_length=1, max_length=128)
     name: str = Field("", max_length=100, description="What the token is for.")
