@@ -36,6 +36,19 @@ def csv_filename(site_no: str) -> str:
     return f"{safe}-observations.csv"
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection,
+# OWASP): `=HYPERLINK(...)` in a reading's notes would become a live link, `=cmd|...` a
+# command. Such text cells get a leading single quote, which spreadsheets show as text and
+# a reader of the CSV can strip; numbers are never text here, so -3.5 stays a number.
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def csv_cell(value):
+    if value.__class__ is str and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
 def _csv_text(rows: list[tuple]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
@@ -43,7 +56,13 @@ def _csv_text(rows: list[tuple]) -> str:
 
 
 def _csv_rows(site_no: str, chunk: list[tuple]) -> str:
-    return _csv_text([(site_no, observed_at.isoformat(), *rest) for observed_at, *rest in chunk])
+    site_no = csv_cell(site_no)
+    return _csv_text(
+        [
+            (site_no, observed_at.isoformat(), *[csv_cell(value) for value in rest])
+            for observed_at, *rest in chunk
+        ]
+    )
 
 
 async def observation_csv_astream(
