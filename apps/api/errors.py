@@ -9,7 +9,8 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -189,3 +190,15 @@ def _database_fault(exc: Exception) -> tuple[str, str]:
 
 def _request_id(request: HttpRequest) -> str:
     return getattr(request, "request_id", "-")
+
+
+@csrf_exempt  # like the API's own routes, which authenticate by token or session + CSRF
+async def unmatched_path(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any path under /api/ that no route matches: 404 in the API's shape, not Django's page."""
+    return JsonResponse(
+        {
+            "detail": [{"loc": ["path"], "msg": f"No API route at {request.path}; see /api/docs."}],
+            "code": "not_found",
+        },
+        status=404,
+    )
