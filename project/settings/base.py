@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values that differ between deployments come
 from the environment (see env.py); the per-environment modules only pick defaults."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from .database import database_from_url, readonly_database
@@ -21,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
     "apps.monitoring",
     "apps.api",
     "apps.pipeline",
@@ -31,6 +33,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "apps.api.middleware.request_id_middleware",
+    "project.storable.storable_input_middleware",
     "project.readonly.readonly_reads_middleware",
     # Django's own, with their in-memory hooks run on the event loop (project/middleware.py).
     "project.middleware.Security",
@@ -40,6 +43,8 @@ MIDDLEWARE = [
     "project.middleware.Authentication",
     "project.middleware.Messages",
     "project.middleware.XFrameOptions",
+    # Last, as django-axes asks: turns a locked-out login into the 429 below.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Django's deploy checks find these middleware by dotted path only; piezo.W003 makes the
@@ -78,8 +83,11 @@ DATABASE_ROUTERS = ["project.readonly.ReadOnlyRouter"]
 # that `manage.py check` compares with PostgreSQL's max_connections (ADR-0003).
 WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 1)
 PIEZO_TASK_WORKERS = env_int("PIEZO_TASK_WORKERS", 0)
-# ASGI (uvicorn) unless project/wsgi.py says otherwise before the settings load.
-PIEZO_INTERFACE = env_str("PIEZO_INTERFACE", "asgi")
+# Which interface serves this deployment: "asgi" (uvicorn; project/asgi.py sets it) or
+# "wsgi" (gunicorn, ADR-0004's P0; project/wsgi.py sets it). A management command cannot
+# tell by itself: the P0 recipe sets PIEZO_INTERFACE=wsgi for both (README), and the
+# connection check says so when it is unset (ADR-0003).
+PIEZO_INTERFACE = env_str("PIEZO_INTERFACE", "unknown")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "") or None
@@ -101,6 +109,20 @@ CHANNEL_LAYERS = {
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
     )
 }
+
+# Failed sign-ins (the admin's login form and POST /api/tokens) are counted per username and
+# client address by django-axes, in the database: after PIEZO_LOGIN_FAILURE_LIMIT failures
+# that pair is refused with 429 and Retry-After for PIEZO_LOGIN_COOLOFF_MINUTES, and each
+# lockout is logged. `manage.py axes_reset` lifts them early.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("PIEZO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PIEZO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "project.lockout.lockout_response"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -133,6 +155,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # One line per request from loadcheck's client would drown its report.
         "httpx": {"level": "WARNING"},
+        # Lockouts are warnings; its start-up banner and each failed attempt are not news.
+        "axes": {"level": "WARNING"},
     },
 }
 # Rate limits, tuned per deployment: writes per user, token requests per client address.

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Max, Min
+from django.test import RequestFactory
 
 from apps.monitoring.models import Contact, Group, Location, Observation, Sample, Sensor, Well
 
@@ -92,7 +93,8 @@ def test_ensure_local_admin_prints_working_credentials(settings, tmp_path):
     out = StringIO()
     call_command("ensure_local_admin", stdout=out)
     password = out.getvalue().split("password ")[1].strip().strip("'")
-    user = authenticate(username="admin", password=password)
+    # As the admin's login form would (django-axes counts sign-ins by request).
+    user = authenticate(RequestFactory().post("/admin/login/"), username="admin", password=password)
     assert user is not None and user.is_staff and user.is_superuser
     again = StringIO()
     call_command("ensure_local_admin", stdout=again)

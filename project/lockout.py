@@ -1,0 +1,23 @@
+"""The answer to a sign-in from a locked-out username and address (django-axes calls it):
+429 with Retry-After, in the API's error shape under /api/ and as a short page elsewhere."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+
+def lockout_response(request: HttpRequest, *args) -> HttpResponse:
+    # axes passes (original_response, credentials) or, from its async middleware, only the
+    # credentials; neither is needed here.
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    message = (
+        f"Too many failed sign-ins for this username from this address; "
+        f"try again in {seconds // 60} minutes."
+    )
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": [{"msg": message}], "code": "too_many_failed_logins"}, status=429
+        )
+    else:
+        response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(seconds)
+    return response
