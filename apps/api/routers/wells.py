@@ -149,12 +149,33 @@ async def well_geojson(request: HttpRequest, filters: Query[WellQuery]):
     return {"type": "FeatureCollection", "features": features}
 
 
+def links_to_the_well(*operations: str) -> dict:
+    """OpenAPI links from a write's 201 to the operations on the same well, so clients (and
+    schemathesis's stateful phase) can follow a created well through its life."""
+    return {
+        "responses": {
+            201: {
+                "links": {
+                    operation: {
+                        "operationId": f"apps_api_routers_wells_{operation}",
+                        "parameters": {"site_no": "$response.body#/site_no"},
+                    }
+                    for operation in operations
+                }
+            }
+        }
+    }
+
+
 @router.post(
     "/wells",
     response={201: WellOut, **WRITE_ERRORS},
     auth=WriteAccess("monitoring.add_well"),
     throttle=WRITES,
     summary="Create a well",
+    openapi_extra=links_to_the_well(
+        "well_detail", "well_update", "well_delete", "observation_create", "observation_list"
+    ),
 )
 def well_create(request: HttpRequest, payload: WellIn):
     return Status(201, services.well_create(data=payload.dict()))
@@ -351,6 +372,7 @@ async def hydrograph(request: HttpRequest, site_no: str, query: Query[Hydrograph
     auth=WriteAccess("monitoring.add_observation"),
     throttle=WRITES,
     summary="Add one reading or a batch",
+    openapi_extra=links_to_the_well("observation_list", "hydrograph", "well_detail"),
 )
 def observation_create(
     request: HttpRequest, site_no: str, payload: ObservationIn | ObservationBatchIn
