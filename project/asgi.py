@@ -17,8 +17,15 @@ from project.bodylimit import BodySizeLimitMiddleware
 from project.looplag import LoopLagMiddleware
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings.production")
+# This module is what ASGI servers load, so the interface is known, whatever the
+# environment says (the connection policy depends on it: ADR-0003).
+os.environ["PIEZO_INTERFACE"] = "asgi"
 
 application = get_asgi_application()
+
+from apps.core.checks import connection_policy_enforce  # noqa: E402 - needs the apps loaded
+
+connection_policy_enforce()
 
 # Import the URLconf (and build the API's schemas) now, at process start: Django would do
 # it lazily inside the first request, blocking the event loop for about 100 ms.

@@ -3,28 +3,54 @@ by `manage.py check`."""
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.utils.module_loading import import_string
 
 
 @register("connections")
 def connection_policy_check(app_configs, **kwargs):
-    """Persistent connections leak under ASGI (one per request thread): refuse them."""
-    if settings.PIEZO_INTERFACE != "asgi":
-        return []
-    return [
-        Error(
-            f"DATABASES[{alias!r}]['CONN_MAX_AGE'] is {config['CONN_MAX_AGE']} under ASGI.",
-            hint=(
-                "Under ASGI every sync request runs on a new thread, and each thread keeps "
-                "its own persistent connection, so they pile up. Use CONN_MAX_AGE=0 (with "
-                "the psycopg pool on PostgreSQL). See ADR-0003."
-            ),
-            id="piezo.E001",
-        )
+    """Persistent connections leak under ASGI (one per request thread): refuse them there,
+    allow them under WSGI (P0's per-thread connections), and say so when the interface is
+    not known (a management command run without PIEZO_INTERFACE)."""
+    persistent = [
+        (alias, config["CONN_MAX_AGE"])
         for alias, config in settings.DATABASES.items()
         if config.get("CONN_MAX_AGE", 0) != 0
     ]
+    if settings.PIEZO_INTERFACE == "wsgi" or not persistent:
+        return []
+    if settings.PIEZO_INTERFACE == "asgi":
+        return [
+            Error(
+                f"DATABASES[{alias!r}]['CONN_MAX_AGE'] is {age} under ASGI.",
+                hint=(
+                    "Under ASGI every sync request runs on a new thread, and each thread "
+                    "keeps its own persistent connection, so they pile up. Use "
+                    "CONN_MAX_AGE=0 (with the psycopg pool on PostgreSQL). See ADR-0003."
+                ),
+                id="piezo.E001",
+            )
+            for alias, age in persistent
+        ]
+    return [
+        Warning(
+            f"CONN_MAX_AGE is {persistent[0][1]}, and PIEZO_INTERFACE does not say whether "
+            "this deployment serves ASGI (where that is refused) or WSGI (where it is P0's "
+            "per-thread connections).",
+            hint="Set PIEZO_INTERFACE=wsgi beside DB_POOL=false DB_CONN_MAX_AGE=... for the "
+            "WSGI deployment (README, ADR-0004's P0), or DB_CONN_MAX_AGE=0 for ASGI.",
+            id="piezo.W004",
+        )
+    ]
+
+
+def connection_policy_enforce() -> None:
+    """Refuse to serve when the policy check errs: system checks do not run when uvicorn or
+    gunicorn imports the application, so each entry point calls this itself."""
+    errors = [m for m in connection_policy_check(None) if m.is_serious()]
+    if errors:
+        raise ImproperlyConfigured("\n".join(f"{m.id}: {m.msg} {m.hint}" for m in errors))
 
 
 def connection_budget() -> int:

@@ -24,11 +24,13 @@ def seed() -> None:
     )
 
 
-def peak_connections_under_load(env: dict[str, str], *, requests: int = 1000) -> tuple[int, object]:
+def peak_connections_under_load(
+    env: dict[str, str], *, requests: int = 1000, app: str = "project.asgi:application"
+) -> tuple[int, object]:
     """Peak connections held by a two-worker server (tagged by libpq's PGAPPNAME, so the
     test process's own connections are not counted)."""
     oracle = Oracle.read()
-    server = UvicornServer(workers=2, env={**env, "PGAPPNAME": "piezo-under-test"}).start()
+    server = UvicornServer(workers=2, env={**env, "PGAPPNAME": "piezo-under-test"}, app=app).start()
     try:
         with ConnectionSampler(interval_s=0.02, application_name="piezo-under-test") as sampler:
             report = asyncio.run(
@@ -53,11 +55,13 @@ def test_connections_stay_within_the_pools():
 
 @pytest.mark.only_on("postgresql")
 def test_persistent_connections_without_a_pool_pile_up():
-    """The control: CONN_MAX_AGE>0 under ASGI (what the piezo.E001 check refuses) leaves a
-    connection per request thread, well past what the pools allow."""
+    """The control: CONN_MAX_AGE>0 under ASGI (what piezo.E001 and project/asgi.py refuse)
+    leaves a connection per request thread, well past what the pools allow."""
     seed()
     env = {"DB_POOL": "false", "DB_CONN_MAX_AGE": "60"}
-    peak, report = peak_connections_under_load(env, requests=600)
+    peak, report = peak_connections_under_load(
+        env, requests=600, app="tests.support.unguarded_asgi:application"
+    )
     assert peak > 2 * (POOL_MAX + POOL_MAX), f"expected a pile-up, saw {peak}"
 
 

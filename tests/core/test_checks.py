@@ -14,12 +14,23 @@ def ids(messages) -> list[str]:
 
 
 def test_persistent_connections_are_refused_under_asgi(settings):
+    settings.PIEZO_INTERFACE = "asgi"
     settings.DATABASES = {
         alias: {**config, "CONN_MAX_AGE": 60} for alias, config in settings.DATABASES.items()
     }
     refused = [m for m in run_checks(tags=["connections"]) if m.id == "piezo.E001"]
     assert len(refused) == 2
     assert all("under ASGI" in m.msg for m in refused)
+
+
+def test_persistent_connections_under_an_unknown_interface_are_a_warning(settings):
+    """A management command cannot tell which server the deployment runs: it says so."""
+    settings.PIEZO_INTERFACE = "unknown"
+    settings.DATABASES = {
+        alias: {**config, "CONN_MAX_AGE": 60} for alias, config in settings.DATABASES.items()
+    }
+    messages = run_checks(tags=["connections"])
+    assert ids(messages) == ["piezo.W004"] and "PIEZO_INTERFACE" in messages[0].msg
 
 
 def test_the_budget_check_asks_the_server_only_when_a_database_is_named():

@@ -31,7 +31,9 @@ class UvicornServer:
         env: dict[str, str] | None = None,
         port: int | None = None,
         args: tuple[str, ...] = (),
+        app: str = "project.asgi:application",
     ) -> None:
+        self.app = app
         # A port of its own, or the port of a server this one replaces (a restart).
         self.port = port or free_port()
         self.args = args
@@ -46,27 +48,30 @@ class UvicornServer:
         self.log_path = BASE_DIR / "var" / f"uvicorn-{self.port}.log"
         self.process: subprocess.Popen | None = None
 
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            self.app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+            "--no-access-log",
+            "--lifespan",
+            "off",
+            *self.args,
+        ]
+
     def start(self, timeout_s: float = 30.0, *, healthy: bool = True) -> "UvicornServer":
         """Start and wait until /api/health answers 200 (or, with ``healthy=False``,
         answers at all: for tests of a server whose database is broken)."""
         self.log = self.log_path.open("w")
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "project.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(self.workers),
-                "--no-access-log",
-                "--lifespan",
-                "off",
-                *self.args,
-            ],
+            self.command(),
             cwd=BASE_DIR,
             env=self.env,
             stdout=self.log,
@@ -99,3 +104,28 @@ class UvicornServer:
 
     def output(self) -> str:
         return self.log_path.read_text()
+
+
+class GunicornServer(UvicornServer):
+    """ADR-0004's P0: the WSGI application under gunicorn's threads, with the environment
+    the README's recipe gives (``env``)."""
+
+    def __init__(self, *, workers: int = 2, threads: int = 4, **kwargs) -> None:
+        super().__init__(workers=workers, app="project.wsgi:application", **kwargs)
+        self.threads = threads
+        self.log_path = BASE_DIR / "var" / f"gunicorn-{self.port}.log"
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            self.app,
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--threads",
+            str(self.threads),
+            *self.args,
+        ]
