@@ -1,9 +1,11 @@
-"""Sync twins of the hot read endpoints, for the benchmarks only (bench/README.md).
+"""Sync twins of the hot read endpoints: the benchmarks' sync baseline (bench/README.md)
+and ADR-0004's P1, where every view is sync (tests/concurrency/test_phases.py).
 
 Each twin is a plain ``def`` view over the same selector's sync twin and the same response
 code and schema as its async original, so Django runs it as users of a sync codebase
 would: in a thread, through ``sync_to_async`` (thread-sensitive). Mounted at /bench/sync/api/
-by project/urls_bench.py, which only the bench settings select.
+by project/urls_bench.py (the bench settings) and in place of the async reads by
+project/urls_sync.py (P1). The write a twin's path shares is mounted beside it, as it is.
 """
 
 from django.http import HttpRequest
@@ -11,6 +13,7 @@ from ninja import NinjaAPI, Query
 
 from apps.monitoring import exports, selectors
 
+from .auth import WriteAccess
 from .errors import register_error_handlers
 from .pagination import paginate
 from .renderers import ORJSONRenderer, prevalidated_json
@@ -19,19 +22,23 @@ from .routers.wells import (
     WellQuery,
     csv_response,
     no_such_well,
+    observation_create,
     observation_page_body,
     observation_query_parts,
     well_detail_body,
 )
 from .schemas import (
     READ_ERRORS,
+    WRITE_ERRORS,
     ObservationPageOut,
+    ObservationsCreatedOut,
     PageParams,
     StatsOut,
     WellDetailOut,
     WellPageOut,
     error_responses,
 )
+from .throttles import WRITES
 
 api = NinjaAPI(
     title="Piezo API: sync twins (benchmarks only)",
@@ -83,3 +90,12 @@ def observation_list(request: HttpRequest, site_no: str, query: Query[Observatio
     return prevalidated_json(
         observation_page_body(request, site_no, rows, more, after=after, before=before)
     )
+
+
+# Already sync; mounted here because a path the twins own answers 405 for other methods.
+api.post(
+    "/wells/{site_no}/observations",
+    response={201: ObservationsCreatedOut, **WRITE_ERRORS},
+    auth=WriteAccess("monitoring.add_observation"),
+    throttle=WRITES,
+)(observation_create)

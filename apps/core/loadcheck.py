@@ -137,12 +137,14 @@ def check_answer(oracle: Oracle, kind: str, site_no: str, page: int, body: dict,
 
 class ConnectionSampler:
     """Polls pg_stat_activity on its own connection; counts the others on this database,
-    or only those whose application_name is ``application_name`` (libpq's PGAPPNAME)."""
+    or only those whose application_name is ``application_name`` (libpq's PGAPPNAME), and
+    keeps their backend pids (a persistent connection keeps its pid across requests)."""
 
     def __init__(self, interval_s: float = 0.05, *, application_name: str | None = None) -> None:
         self.interval_s = interval_s
         self.application_name = application_name
         self.peak = 0
+        self.pids: set[int] = set()  # every server process (backend) seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -159,7 +161,7 @@ class ConnectionSampler:
             autocommit=True,
         ) as probe:
             query = (
-                "SELECT count(*) FROM pg_stat_activity "
+                "SELECT pid FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
             params: list[str] = []
@@ -167,8 +169,9 @@ class ConnectionSampler:
                 query += " AND application_name = %s"
                 params.append(self.application_name)
             while not self._stop.is_set():
-                row = probe.execute(query, params).fetchone()
-                self.peak = max(self.peak, row[0])
+                pids = {row[0] for row in probe.execute(query, params)}
+                self.peak = max(self.peak, len(pids))
+                self.pids |= pids
                 self._stop.wait(self.interval_s)
 
     def __enter__(self) -> "ConnectionSampler":

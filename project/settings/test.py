@@ -4,7 +4,7 @@ tests/plugins/database.py sets it to a throwaway PostgreSQL cluster for the Post
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import DATABASES, ROOT_URLCONF, VAR_DIR
 from .env import env_str
 
 SECRET_KEY = env_str("SECRET_KEY", "test-only-not-secret")
@@ -21,3 +21,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 PIEZO_SERVE_STATIC = True
 # Any field or relation a read path forgot to load raises instead of querying lazily.
 PIEZO_READ_FETCH_MODE = "FETCH_RAISE"
+# The phase matrix (tests/concurrency/test_phases.py) serves P1 with every view sync.
+ROOT_URLCONF = env_str("PIEZO_URLCONF", ROOT_URLCONF)
