@@ -50,7 +50,12 @@ TARGETS = {
     "ceiling": ("bench.ceiling:app", ""),
     "async": ("project.asgi:application", ""),
     "sync": ("project.asgi:application", "/bench/sync"),
+    # ADR-0004's P0, where teams start: the same sync twins under gunicorn's threads, each
+    # thread with a persistent connection (the README's recipe).
+    "p0": ("project.wsgi:application", "/bench/sync"),
 }
+P0_ENV = {"PIEZO_INTERFACE": "wsgi", "DB_POOL": "false", "DB_CONN_MAX_AGE": "60"}
+P0_THREADS = 8
 ENDPOINTS = ("stats", "well", "wells_page", "year_json", "csv")
 
 
@@ -218,6 +223,7 @@ def seed(db: Database, env: dict, args) -> dict:
 
 class Server:
     def __init__(self, target: str, workers: int, env: dict) -> None:
+        self.target = target
         self.app, self.prefix = TARGETS[target]
         self.app_name = env.get("PGAPPNAME", APP_NAME)
         self.workers = workers
@@ -228,14 +234,23 @@ class Server:
 
     def __enter__(self) -> "Server":
         self.log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
+        if self.target == "p0":
+            command = [
+                *("-m", "gunicorn", self.app, "--bind", f"127.0.0.1:{self.port}"),
+                *("--workers", str(self.workers), "--threads", str(P0_THREADS)),
+                *("--log-level", "warning"),
+            ]
+            env = {**self.env, **P0_ENV}
+        else:
+            command = [
                 *("-m", "uvicorn", self.app, "--host", "127.0.0.1", "--port", str(self.port)),
                 *("--workers", str(self.workers), "--no-access-log", "--log-level", "warning"),
-            ],
+            ]
+            env = self.env
+        self.process = subprocess.Popen(
+            [sys.executable, *command],
             cwd=BASE_DIR,
-            env=self.env,
+            env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
@@ -501,7 +516,8 @@ def bench_database(vendor: str, args) -> dict:
             errors=sum(report["errors"].values()),
             error_kinds={k: v for k, v in report["errors"].items() if v},
             peak_connections=samples.peak_connections,
-            loop_lag_ms=samples.loop_lag_ms,
+            # WSGI (P0) has no event loop to lag.
+            loop_lag_ms=None if target == "p0" else samples.loop_lag_ms,
             peak_rss_mb=round(samples.peak_rss_mb, 1),
         )
         print(

@@ -129,7 +129,7 @@ def full_table(run: dict) -> list[str]:
                     workers=workers,
                     concurrency=concurrency,
                 )
-                for target in ("ceiling", "async", "sync"):
+                for target in ("ceiling", "async", "sync", "p0"):
                     c = cell(
                         cells,
                         target=target,
@@ -180,7 +180,12 @@ def plot(runs: list[dict], path: Path) -> None:
     run = next((r for r in runs if r["database"] == "postgres"), runs[0])
     endpoints = run["endpoints"]
     fig, axes = plt.subplots(1, len(endpoints), figsize=(4 * len(endpoints), 3.6))
-    styles = {"ceiling": ("black", "--"), "async": ("tab:blue", "-"), "sync": ("tab:orange", "-")}
+    styles = {
+        "ceiling": ("black", "--"),
+        "async": ("tab:blue", "-"),
+        "sync": ("tab:orange", "-"),
+        "p0": ("tab:green", ":"),
+    }
     for ax, endpoint in zip(axes, endpoints, strict=True):
         for target, (color, line) in styles.items():
             for workers, marker in zip(run["workers"], ("o", "s"), strict=False):
