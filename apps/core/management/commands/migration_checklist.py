@@ -9,7 +9,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from apps.core.checklist import plan
 
 DEFAULT_ADR = Path("ADR") / "0004-sync-to-async-migration.md"
-MARKS = {"at target": "ok", "ahead": "ahead", "behind": "BEHIND", "unsafe": "UNSAFE"}
+MARKS = {
+    "at target": "ok",
+    "out of scope": "ok",
+    "reviewed": "reviewed",
+    "ahead": "AHEAD",
+    "behind": "BEHIND",
+    "unsafe": "UNSAFE",
+}
 
 
 class Command(BaseCommand):
@@ -25,12 +32,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--strict",
             action="store_true",
-            help="Exit 1 on any async-unsafe, behind, missing or stale entry.",
+            help="Exit 1 on any unsafe, unknown, behind, ahead, unplanned, missing or stale "
+            "entry, naming each (unsafe and unknown first).",
         )
         parser.add_argument(
             "--write",
             action="store_true",
-            help="Rewrite the ADR's table from the code (keeping existing targets).",
+            help="Rewrite the ADR's table from the code: targets, reviewed marks, extra "
+            "columns and notes kept; new routes 'unplanned'; status and progress computed.",
         )
         parser.add_argument("--adr", type=Path, default=None, help=f"Default: {DEFAULT_ADR}")
 
@@ -40,10 +49,12 @@ class Command(BaseCommand):
             raise CommandError(f"{adr}: no such ADR.")
         try:
             if options["write"]:
-                count = plan.write_table(adr)
-                self.stderr.write(f"Wrote {count} rows to {adr}.")
-            items = plan.compare(adr)
-        except ValueError as exc:
+                for change in plan.write_table(adr):
+                    self.stderr.write(change)
+                self.stderr.write(f"Wrote the table in {adr}.")
+            table = plan.read_table(adr)
+            items = plan.compare(adr, table)
+        except plan.TableError as exc:
             raise CommandError(str(exc)) from None
         failing = plan.failing(items)
         if options["format"] == "json":
@@ -59,29 +70,21 @@ class Command(BaseCommand):
                 )
             )
         elif options["format"] == "markdown":
-            self.stdout.write("| status | kind | method | route | is | phase | target |")
-            self.stdout.write("|---|---|---|---|---|---|---|")
-            for i in items:
-                self.stdout.write(
-                    f"| {i.status} | {i.kind} | {i.method} | `{i.route}` | {i.classification} "
-                    f"| {i.phase or '-'} | {i.target or '-'} |"
-                )
-            self.stdout.write("")
-            for line in plan.summary_lines(items):
-                self.stdout.write(f"- {line}")
+            # The ADR's own table, as --write would write it: for a pull-request comment.
+            self.stdout.write(plan.render(table, items)[0])
         else:
             for i in items:
                 mark = MARKS.get(i.status, i.status.upper())
                 self.stdout.write(
-                    f"[{mark:>6}] {i.method:6} {i.route:38} {i.classification:16} "
+                    f"[{mark:>8}] {i.method:6} {i.route:38} {i.classification:16} "
                     f"{i.phase or '-':>4} (target {i.target or '-'})"
                 )
                 for note in (
                     i.notes if i.status != "at target" or i.classification != "sync" else []
                 ):
-                    self.stdout.write(f"           {note}")
+                    self.stdout.write(f"             {note}")
             for line in plan.summary_lines(items):
                 self.stdout.write(line)
         if options["strict"] and failing:
-            names = ", ".join(f"{i.method} {i.route} ({i.status})" for i in failing[:10])
+            names = ", ".join(i.label for i in failing)
             raise CommandError(f"{len(failing)} failing the plan: {names}")
