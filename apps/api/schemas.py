@@ -108,6 +108,8 @@ class EventLoopOut(Schema):
 class HealthOut(Schema):
     status: Literal["ok", "unavailable"]
     database: str
+    # Which path public reads take (ADR-0007): P4's asyncio driver or P2's async ORM.
+    reads: Literal["async-driver", "async-orm"]
     event_loop: EventLoopOut
 
 

@@ -63,12 +63,12 @@ def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Query[Pag
 
 @api.get("/wells/{site_no}", response={200: WellDetailOut, **READ_ERRORS})
 def well_detail(request: HttpRequest, site_no: str):
-    well = selectors.well_get(site_no=site_no)
-    if well is None:
+    detail = selectors.well_get(site_no=site_no)
+    if detail is None:
         raise no_such_well(site_no)
-    series = selectors.well_series_summary(well_id=well.pk)
-    latest = selectors.observation_recent_get(well_id=well.pk, limit=1)
-    return well_detail_body(well, series, latest)
+    series = selectors.well_series_summary(well_id=detail.well.pk)
+    latest = selectors.observation_recent_get(well_id=detail.well.pk, limit=1)
+    return well_detail_body(detail, series, latest)
 
 
 @api.get("/wells/{site_no}/observations", response={200: ObservationPageOut, **READ_ERRORS})

@@ -54,11 +54,14 @@ def connection_policy_enforce() -> None:
 
 
 def connection_budget() -> int:
-    """Connections this deployment may open: every worker's pools, plus task workers."""
+    """Connections this deployment may open: every worker's pools, plus task workers. An
+    alias on the async driver (ADR-0007) has two pools of that size per process: Django's
+    for its sync code and the driver's for async reads."""
     per_process = sum(
         config["OPTIONS"].get("pool", {}).get("max_size", 0)
-        for config in settings.DATABASES.values()
-        if config["ENGINE"] == "django.db.backends.postgresql"
+        * (2 if alias in settings.PIEZO_ASYNC_DRIVER_ALIASES else 1)
+        for alias, config in settings.DATABASES.items()
+        if config["ENGINE"].endswith(".postgresql")
     )
     return per_process * (settings.WEB_CONCURRENCY + settings.PIEZO_TASK_WORKERS)
 
@@ -71,7 +74,7 @@ def connection_budget_check(app_configs, databases=None, **kwargs):
     is named: by `migrate`, and by `check --database default`."""
     if "default" not in (databases or ()):
         return []
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if not settings.DATABASES["default"]["ENGINE"].endswith(".postgresql"):
         return []
     budget = connection_budget()
     try:

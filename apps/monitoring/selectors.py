@@ -1,20 +1,22 @@
 """Reads from the monitoring domain. Querysets are built lazily here (no database work until
-they are awaited or iterated); ``a``-prefixed functions are async and use only the async
-ORM, so async views can call them without blocking the event loop."""
+they are awaited or iterated); ``a``-prefixed functions are async and never block the event
+loop: they start from ``asyncdriver.reading(Model)``, which is django-async-backend's
+manager on PostgreSQL (P4, ADR-0007) and Django's async ORM otherwise (P2). Their sync
+twins serve the websocket consumers' threads, the benchmarks and ADR-0004's P0/P1."""
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, models
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Manager, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from apps.core.singleflight import SingleFlight
 
+from .asyncdriver import on_own_connection, read_path, reading, release
 from .models import (
     Contact,
     Group,
@@ -74,9 +76,10 @@ class WellFilters:
     ordering: str = "site_no"
 
 
-def well_queryset(*, filters: WellFilters) -> QuerySet[Well]:
-    """Wells matching ``filters``, with their location joined (one query, no lazy loads)."""
-    wells = _strict(Well.objects.select_related("location"))
+def well_queryset(*, filters: WellFilters, objects: Manager | None = None) -> QuerySet[Well]:
+    """Wells matching ``filters``, with their location joined (one query, no lazy loads),
+    from ``objects`` (Django's manager unless given)."""
+    wells = _strict((Well.objects if objects is None else objects).select_related("location"))
     if filters.status:
         wells = wells.filter(status=filters.status)
     if filters.kind:
@@ -100,15 +103,32 @@ def well_queryset(*, filters: WellFilters) -> QuerySet[Well]:
     return wells.order_by(filters.ordering, "pk")
 
 
-def _well_detail_queryset(site_no: str) -> QuerySet[Well]:
+def well_aqueryset(*, filters: WellFilters) -> QuerySet[Well]:
+    """well_queryset for async callers (P4 or P2, ADR-0007)."""
+    return well_queryset(filters=filters, objects=reading(Well))
+
+
+@dataclass(frozen=True)
+class WellDetail:
+    """One well with its location and summary loaded, its groups' names and its contacts
+    (name, organization, role) in the order they were added."""
+
+    well: Well
+    groups: list[str]
+    contacts: list[dict[str, str]]
+
+
+CONTACT_FIELDS = {"name": F("contact__name"), "organization": F("contact__organization")}
+
+
+def _well_detail_parts(site_no: str, *, well, group, contact) -> tuple[QuerySet, ...]:
+    """The three queries of a well's detail, from the given managers: the well (with its
+    location and summary), its groups, its contacts. Three plain queries rather than
+    prefetch_related, which the async driver does not have."""
     return (
-        _strict(Well.objects.select_related("location", "summary"))
-        # The contacts joined to their roles: one query, where "well_contacts__contact" is two.
-        .prefetch_related(
-            "groups",
-            Prefetch("well_contacts", WellContact.objects.select_related("contact").order_by("pk")),
-        )
-        .filter(site_no=site_no)
+        _strict(well.select_related("location", "summary")).filter(site_no=site_no),
+        group.order_by("name").values_list("name", flat=True),
+        contact.order_by("pk").values("role", **CONTACT_FIELDS),
     )
 
 
@@ -127,18 +147,41 @@ def well_rows(wells: QuerySet[Well]) -> QuerySet:
     )
 
 
-async def well_aget(*, site_no: str) -> Well | None:
-    """One well with its location, summary, groups and contacts loaded, or None."""
-    return await _well_detail_queryset(site_no).afirst()
+async def well_aget(*, site_no: str) -> WellDetail | None:
+    """One well with its location, summary, groups and contacts, or None."""
+    wells, _, _ = _well_detail_parts(
+        site_no, well=reading(Well), group=reading(Group), contact=reading(WellContact)
+    )
+    well = await wells.afirst()
+    if well is None:
+        return None
+    _, groups, contacts = _well_detail_parts(
+        site_no,
+        well=reading(Well),
+        group=reading(Group).filter(wells=well.pk),
+        contact=reading(WellContact).filter(well_id=well.pk),
+    )
+    return WellDetail(well, [name async for name in groups], [c async for c in contacts])
 
 
-def well_get(*, site_no: str) -> Well | None:
+def well_get(*, site_no: str) -> WellDetail | None:
     """The sync twin of well_aget (the benchmarks' sync views)."""
-    return _well_detail_queryset(site_no).first()
+    well = _well_detail_parts(
+        site_no, well=Well.objects, group=Group.objects, contact=WellContact.objects
+    )[0].first()
+    if well is None:
+        return None
+    _, groups, contacts = _well_detail_parts(
+        site_no,
+        well=Well.objects,
+        group=Group.objects.filter(wells=well.pk),
+        contact=WellContact.objects.filter(well_id=well.pk),
+    )
+    return WellDetail(well, list(groups), list(contacts))
 
 
 async def well_aget_id(*, site_no: str) -> int | None:
-    return await Well.objects.filter(site_no=site_no).values_list("pk", flat=True).afirst()
+    return await reading(Well).filter(site_no=site_no).values_list("pk", flat=True).afirst()
 
 
 def well_get_id(*, site_no: str) -> int | None:
@@ -157,22 +200,23 @@ def _series_summary() -> dict[str, Any]:
 
 async def well_series_asummary(*, well_id: int) -> dict[str, Any]:
     """Count, time span and depth range of a well's readings."""
-    return await Observation.objects.filter(well_id=well_id).aaggregate(**_series_summary())
+    return await reading(Observation).filter(well_id=well_id).aaggregate(**_series_summary())
 
 
 def well_series_summary(*, well_id: int) -> dict[str, Any]:
     return Observation.objects.filter(well_id=well_id).aggregate(**_series_summary())
 
 
-def _stats_queries(now: datetime):
-    """The three queries behind the headline figures (evaluated by the sync or async twin)."""
-    by_status = Well.objects.order_by().values("status").annotate(n=Count("id"))
+def _stats_queries(now: datetime, *, well: Manager, observation: Manager):
+    """The queries behind the headline figures, from the given managers (evaluated by the
+    sync or the async twin)."""
+    by_status = well.order_by().values("status").annotate(n=Count("id"))
     observations = {
         "total": Count("id"),
         "last_30_days": Count("id", filter=Q(observed_at__gte=now - timedelta(days=30))),
         "latest": Max("observed_at"),
     }
-    return by_status, observations, Sample.objects
+    return by_status, observations
 
 
 def _stats_shape(by_status: dict, observations: dict, samples: int) -> dict[str, Any]:
@@ -192,28 +236,33 @@ _stats_flight: SingleFlight[dict[str, Any]] = SingleFlight()
 
 async def stats_aget(*, now: datetime | None = None) -> dict[str, Any]:
     """The headline figures: wells (by status), observations, recent readings, samples.
-    Concurrent callers share one computation (apps/core/singleflight.py)."""
+    Concurrent callers share one computation (apps/core/singleflight.py), which runs in a
+    task of its own and so on connections of its own."""
     if now is not None:
         return await _stats_acompute(now)
-    return await _stats_flight.run(lambda: _stats_acompute(timezone.now()))
+    return await _stats_flight.run(lambda: on_own_connection(_stats_acompute(timezone.now())))
 
 
 async def _stats_acompute(now: datetime) -> dict[str, Any]:
-    by_status, observation_aggregates, samples = _stats_queries(now)
+    by_status, observation_aggregates = _stats_queries(
+        now, well=reading(Well), observation=reading(Observation)
+    )
     return _stats_shape(
         {row["status"]: row["n"] async for row in by_status},
-        await Observation.objects.aaggregate(**observation_aggregates),
-        await samples.acount(),
+        await reading(Observation).aaggregate(**observation_aggregates),
+        await reading(Sample).acount(),
     )
 
 
 def stats_get(*, now: datetime | None = None) -> dict[str, Any]:
     """The sync twin of stats_aget, for database_sync_to_async (websocket consumers)."""
-    by_status, observation_aggregates, samples = _stats_queries(now or timezone.now())
+    by_status, observation_aggregates = _stats_queries(
+        now or timezone.now(), well=Well.objects, observation=Observation.objects
+    )
     return _stats_shape(
         {row["status"]: row["n"] for row in by_status},
         Observation.objects.aggregate(**observation_aggregates),
-        samples.count(),
+        Sample.objects.count(),
     )
 
 
@@ -246,9 +295,12 @@ class ObservationFilters:
     source: str | None = None
 
 
-def observation_queryset(*, well_id: int, filters: ObservationFilters) -> QuerySet[Observation]:
-    """One well's readings in time order, served by the (well, observed_at) index."""
-    readings = Observation.objects.filter(well_id=well_id)
+def observation_queryset(
+    *, well_id: int, filters: ObservationFilters, objects: Manager | None = None
+) -> QuerySet[Observation]:
+    """One well's readings in time order, served by the (well, observed_at) index, from
+    ``objects`` (Django's manager unless given)."""
+    readings = (Observation.objects if objects is None else objects).filter(well_id=well_id)
     if filters.start:
         readings = readings.filter(observed_at__gte=filters.start)
     if filters.end:
@@ -261,9 +313,13 @@ def observation_queryset(*, well_id: int, filters: ObservationFilters) -> QueryS
 
 
 def _page_queryset(
-    well_id: int, filters: ObservationFilters, after: datetime | None, before: datetime | None
+    well_id: int,
+    filters: ObservationFilters,
+    after: datetime | None,
+    before: datetime | None,
+    objects: Manager | None = None,
 ) -> QuerySet:
-    readings = observation_queryset(well_id=well_id, filters=filters)
+    readings = observation_queryset(well_id=well_id, filters=filters, objects=objects)
     if before is not None:
         readings = readings.filter(observed_at__lt=before).order_by("-observed_at")
     elif after is not None:
@@ -293,8 +349,8 @@ async def observation_apage(
     No COUNT(*): a long series is paged by time, reading one row past the page to know
     whether there is more.
     """
-    readings = _page_queryset(well_id, filters, after, before)[: limit + 1]
-    return _page_rows([row async for row in readings], limit, before is not None)
+    readings = _page_queryset(well_id, filters, after, before, reading(Observation))
+    return _page_rows([row async for row in readings[: limit + 1]], limit, before is not None)
 
 
 def observation_page(
@@ -310,10 +366,13 @@ def observation_page(
     return _page_rows(list(readings), limit, before is not None)
 
 
-def _chunk_queryset(well_id: int, filters: ObservationFilters, fields: tuple[str, ...]):
+def _chunk_queryset(
+    well_id: int, filters: ObservationFilters, fields: tuple[str, ...], objects: Manager | None
+):
     if fields[0] != "observed_at":
         raise ValueError("fields must start with observed_at (the keyset).")
-    return observation_queryset(well_id=well_id, filters=filters).values_list(*fields)
+    readings = observation_queryset(well_id=well_id, filters=filters, objects=objects)
+    return readings.values_list(*fields)
 
 
 async def observation_achunks(
@@ -324,14 +383,14 @@ async def observation_achunks(
     Each chunk is its own short query, so a long export never holds one open cursor (or a
     pooled connection) for its whole duration. ``fields`` must start with observed_at.
     """
-    readings = _chunk_queryset(well_id, filters, fields)
+    readings = _chunk_queryset(well_id, filters, fields, reading(Observation))
     after = None
     while True:
         page = readings if after is None else readings.filter(observed_at__gt=after)
         chunk = [row async for row in page[:chunk_size]]
-        # With CONN_MAX_AGE=0 this closes (returns to the pool) the connection the query
-        # used, on the thread that holds it, before the caller takes its time over the chunk.
-        await sync_to_async(close_old_connections)()
+        # The connection goes back to its pool before the caller takes its time over the
+        # chunk.
+        await release(Observation)
         if not chunk:
             return
         yield chunk
@@ -344,7 +403,7 @@ def observation_chunks(
     *, well_id: int, filters: ObservationFilters, fields: tuple[str, ...], chunk_size: int
 ) -> Iterator[list[tuple]]:
     """The sync twin of observation_achunks (the benchmarks' sync views)."""
-    readings = _chunk_queryset(well_id, filters, fields)
+    readings = _chunk_queryset(well_id, filters, fields, None)
     after = None
     while True:
         page = readings if after is None else readings.filter(observed_at__gt=after)
@@ -380,9 +439,11 @@ def lexicon_queryset(*, category: str | None = None) -> QuerySet[LexiconTerm]:
     return terms.order_by("category", "code")
 
 
-async def database_aping() -> None:
-    """One round trip to the database; raises when it cannot be reached."""
-    await LexiconTerm.objects.values_list("pk", flat=True).afirst()
+async def database_aping() -> str:
+    """One round trip to the database on the path public reads take, and which path that
+    is ("async-driver" or "async-orm", ADR-0007); raises when it cannot be reached."""
+    await reading(LexiconTerm).values_list("pk", flat=True).afirst()
+    return read_path(LexiconTerm)
 
 
 @dataclass
@@ -440,7 +501,9 @@ async def hydrograph_aget(
     range holds more), provisional readings marked, and readings without a value (dry,
     obstructed) as markers. Gaps longer than a few sampling intervals are breaks."""
     readings = observation_queryset(
-        well_id=well_id, filters=ObservationFilters(start=start, end=end)
+        well_id=well_id,
+        filters=ObservationFilters(start=start, end=end),
+        objects=reading(Observation),
     ).values_list("observed_at", "depth_to_water_ft", "source", "data_quality", "level_status")
     manual, logged, logged_provisional, manual_provisional, no_value = [], [], [], [], []
     async for observed_at, depth, source, quality, status in readings:
@@ -484,12 +547,12 @@ async def hydrograph_aget(
 
 async def featured_well_aget() -> Well | None:
     """The landing page's featured well: an active well with a logger, else any active well."""
-    logged = _strict(Well.objects.select_related("location")).filter(
+    logged = _strict(reading(Well).select_related("location")).filter(
         status=Well.Status.ACTIVE, deployments__removed_on__isnull=True, deployments__isnull=False
     )
     return (
         await logged.order_by("site_no").afirst()
-        or await _strict(Well.objects.select_related("location"))
+        or await _strict(reading(Well).select_related("location"))
         .filter(status=Well.Status.ACTIVE)
         .order_by("site_no")
         .afirst()
@@ -501,31 +564,33 @@ async def well_filter_choices_aget() -> dict[str, list[str]]:
     return {
         "county": [
             c
-            async for c in Location.objects.exclude(county="")
+            async for c in reading(Location)
+            .exclude(county="")
             .order_by("county")
             .values_list("county", flat=True)
             .distinct()
         ],
         "aquifer": [
             a
-            async for a in Well.objects.exclude(aquifer="")
+            async for a in reading(Well)
+            .exclude(aquifer="")
             .order_by("aquifer")
             .values_list("aquifer", flat=True)
             .distinct()
         ],
-        "group": [g async for g in Group.objects.order_by("name").values_list("name", flat=True)],
+        "group": [g async for g in reading(Group).order_by("name").values_list("name", flat=True)],
         "status": list(Well.Status.values),
     }
 
 
-def _recent(well_id: int, limit: int) -> QuerySet:
-    readings = Observation.objects.filter(well_id=well_id).order_by("-observed_at")
+def _recent(well_id: int, limit: int, objects: Manager) -> QuerySet:
+    readings = objects.filter(well_id=well_id).order_by("-observed_at")
     return readings.values(*OBSERVATION_FIELDS)[:limit]
 
 
 async def observation_recent_aget(*, well_id: int, limit: int = 20) -> list[dict[str, Any]]:
-    return [row async for row in _recent(well_id, limit)]
+    return [row async for row in _recent(well_id, limit, reading(Observation))]
 
 
 def observation_recent_get(*, well_id: int, limit: int = 20) -> list[dict[str, Any]]:
-    return list(_recent(well_id, limit))
+    return list(_recent(well_id, limit, Observation.objects))

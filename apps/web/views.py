@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from apps.monitoring import selectors
-from apps.monitoring.models import Well
+from apps.monitoring.models import WellContact
 
 PAGE_SIZE = 25
 
@@ -38,7 +38,7 @@ async def well_browser(request: HttpRequest) -> HttpResponse:
     """Search by name or site number, filter by county, aquifer, status and group."""
     choices = await selectors.well_filter_choices_aget()
     filters, chosen = _filters(request, choices)
-    paginator = AsyncPaginator(selectors.well_queryset(filters=filters), PAGE_SIZE)
+    paginator = AsyncPaginator(selectors.well_aqueryset(filters=filters), PAGE_SIZE)
     page = await paginator.aget_page(request.GET.get("page", 1))
     wells = await page.aget_object_list()
     query = request.GET.copy()
@@ -62,9 +62,10 @@ async def well_browser(request: HttpRequest) -> HttpResponse:
 
 async def well_page(request: HttpRequest, site_no: str) -> HttpResponse:
     """A well's facts, summary, hydrograph, recent readings and CSV download."""
-    well: Well | None = await selectors.well_aget(site_no=site_no)
-    if well is None:
+    detail = await selectors.well_aget(site_no=site_no)
+    if detail is None:
         raise Http404(f"No well with site number {site_no!r}.")
+    well = detail.well
     series = await selectors.well_series_asummary(well_id=well.pk)
     recent = await selectors.observation_recent_aget(well_id=well.pk, limit=20)
     return render(
@@ -73,14 +74,10 @@ async def well_page(request: HttpRequest, site_no: str) -> HttpResponse:
         {
             "well": well,
             "location": well.location,
-            "groups": [group.name for group in well.groups.all()],
+            "groups": detail.groups,
             "contacts": [
-                {
-                    "name": r.contact.name,
-                    "organization": r.contact.organization,
-                    "role": r.get_role_display(),
-                }
-                for r in well.well_contacts.all()
+                {**contact, "role": WellContact.Role(contact["role"]).label}
+                for contact in detail.contacts
             ],
             "series": series,
             "summary": getattr(well, "summary", None),

@@ -4,7 +4,7 @@ from the environment (see env.py); the per-environment modules only pick default
 from datetime import timedelta
 from pathlib import Path
 
-from .database import database_from_url, readonly_database
+from .database import async_driver_enable, database_from_url, readonly_database
 from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -88,6 +88,17 @@ PIEZO_TASK_WORKERS = env_int("PIEZO_TASK_WORKERS", 0)
 # tell by itself: the P0 recipe sets PIEZO_INTERFACE=wsgi for both (README), and the
 # connection check says so when it is unset (ADR-0003).
 PIEZO_INTERFACE = env_str("PIEZO_INTERFACE", "unknown")
+# ADR-0007's P4: public reads on PostgreSQL through django-async-backend's asyncio
+# connections instead of the async ORM's thread per query. "on" by default, from the
+# measurements the ADR records; SQLite, WSGI and "off" keep P2's path. The aliases it serves
+# (the read-only one, or none).
+PIEZO_ASYNC_DRIVER_ALIASES = async_driver_enable(
+    DATABASES, setting=env_str("DB_ASYNC_DRIVER", "on"), interface=PIEZO_INTERFACE
+)
+if PIEZO_ASYNC_DRIVER_ALIASES:
+    INSTALLED_APPS.append("django_async_backend")
+    # Its warning is about pools under WSGI, where Piezo never turns the driver on.
+    ASYNC_BACKEND_DISABLE_POOL_WARNING = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "") or None

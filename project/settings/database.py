@@ -90,6 +90,33 @@ def pool_options() -> dict[str, Any]:
     }
 
 
+ASYNC_ENGINE = "django_async_backend.db.backends.postgresql"
+
+
+def async_driver_enable(
+    databases: dict[str, dict[str, Any]], *, setting: str, interface: str
+) -> tuple[str, ...]:
+    """ADR-0007's P4: django-async-backend's engine, whose async connections (psycopg's
+    AsyncConnection from an AsyncConnectionPool with the alias's pool sizes) serve the public
+    reads on the ``readonly`` alias without a thread. Returns the aliases it serves.
+
+    ``default`` gets the engine too, though nothing reads through it asynchronously: the
+    driver's query code consults the default alias's features (an empty-string lookup does)
+    and fails without it. Sync code keeps Django's own wrapper on both aliases.
+    PostgreSQL under ASGI only: SQLite has no such driver, and under WSGI there is no event
+    loop to keep a connection on."""
+    if setting not in ("on", "off"):
+        raise ImproperlyConfigured(f"DB_ASYNC_DRIVER={setting!r}: use on or off.")
+    postgres = [
+        config["ENGINE"] == "django.db.backends.postgresql" for config in databases.values()
+    ]
+    if setting == "off" or interface == "wsgi" or not all(postgres):
+        return ()
+    for config in databases.values():
+        config["ENGINE"] = ASYNC_ENGINE
+    return ("readonly",)
+
+
 def readonly_database(
     default: dict[str, Any], *, url: str | None, base_dir: Path
 ) -> dict[str, Any]:

@@ -23,11 +23,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="sqlite",
         help="Run the suite on SQLite (default) or on a throwaway PostgreSQL cluster.",
     )
+    parser.addoption(
+        "--async-driver",
+        choices=("on", "off"),
+        default="on",
+        help="DB_ASYNC_DRIVER for the servers the tests start (ADR-0007's P4 on PostgreSQL; "
+        "default on, as in production). The test process itself reads through P2.",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config: pytest.Config, parser, args) -> None:
     backend = early_config.known_args_namespace.database
+    # The servers (tests/support/server.py) get the P4 switch; this process keeps P2: the
+    # async driver's connections would not follow the test database's renaming and mirror.
+    os.environ["PIEZO_SERVERS_ASYNC_DRIVER"] = early_config.known_args_namespace.async_driver
+    os.environ["DB_ASYNC_DRIVER"] = "off"
     early_config.stash[CLUSTER] = None
     early_config.stash[UNAVAILABLE] = None
     if backend == "sqlite":
@@ -64,7 +75,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_report_header(config: pytest.Config) -> str:
     cluster = config.stash.get(CLUSTER, None)
     if cluster:
-        return f"database: PostgreSQL (throwaway cluster on port {cluster.port})"
+        return (
+            f"database: PostgreSQL (throwaway cluster on port {cluster.port}); "
+            f"servers' async driver: {config.getoption('async_driver')}"
+        )
     return f"database: {config.getoption('database')}"
 
 

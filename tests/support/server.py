@@ -43,6 +43,8 @@ class UvicornServer:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "project.settings.test",
             "DATABASE_URL": server_database_url(),
+            # ADR-0007's P4 switch, as `pytest --async-driver` chose (tests/plugins).
+            "DB_ASYNC_DRIVER": os.environ.get("PIEZO_SERVERS_ASYNC_DRIVER", "on"),
             **(env or {}),
         }
         self.log_path = BASE_DIR / "var" / f"uvicorn-{self.port}.log"

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from apps.monitoring import selectors
+from apps.monitoring.models import LexiconTerm
 from project import looplag
 
 from ..schemas import HealthOut, StatsOut, error_responses
@@ -24,8 +25,12 @@ async def health(request: HttpRequest):
     lag (a blocked loop delays every request on the worker)."""
     lag = looplag.monitor.snapshot()
     try:
-        await selectors.database_aping()
+        reads = await selectors.database_aping()
     except Exception as exc:  # any failure to reach the database means "not ready"
-        body = {"status": "unavailable", "database": f"error: {type(exc).__name__}"}
+        body = {
+            "status": "unavailable",
+            "database": f"error: {type(exc).__name__}",
+            "reads": selectors.read_path(LexiconTerm),
+        }
         return Status(503, {**body, "event_loop": lag})
-    return Status(200, {"status": "ok", "database": "ok", "event_loop": lag})
+    return Status(200, {"status": "ok", "database": "ok", "reads": reads, "event_loop": lag})

@@ -116,7 +116,7 @@ def _utc(value: datetime | None, name: str) -> datetime | None:
 @router.get("/wells", response={200: WellPageOut, **READ_ERRORS}, summary="List wells")
 async def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Query[PageParams]):
     """Wells matching the filters, a page at a time (page_size up to 1,000)."""
-    wells = selectors.well_rows(selectors.well_queryset(filters=filters.to_filters()))
+    wells = selectors.well_rows(selectors.well_aqueryset(filters=filters.to_filters()))
     return prevalidated_json(await apaginate(request, wells, paging))
 
 
@@ -127,7 +127,7 @@ async def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Que
 )
 async def well_geojson(request: HttpRequest, filters: Query[WellQuery]):
     """The same filters as /wells, as a GeoJSON FeatureCollection of points."""
-    wells = selectors.well_queryset(filters=filters.to_filters())
+    wells = selectors.well_aqueryset(filters=filters.to_filters())
     features = [
         {
             "type": "Feature",
@@ -196,27 +196,21 @@ WELL_SCALAR_FIELDS = (
 @router.get("/wells/{site_no}", response={200: WellDetailOut, **READ_ERRORS}, summary="One well")
 async def well_detail(request: HttpRequest, site_no: str):
     """A well with its location, groups, contacts, latest reading and series summary."""
-    well = await selectors.well_aget(site_no=site_no)
-    if well is None:
+    detail = await selectors.well_aget(site_no=site_no)
+    if detail is None:
         raise no_such_well(site_no)
-    series = await selectors.well_series_asummary(well_id=well.pk)
-    latest = await selectors.observation_recent_aget(well_id=well.pk, limit=1)
-    return well_detail_body(well, series, latest)
+    series = await selectors.well_series_asummary(well_id=detail.well.pk)
+    latest = await selectors.observation_recent_aget(well_id=detail.well.pk, limit=1)
+    return well_detail_body(detail, series, latest)
 
 
-def well_detail_body(well, series: dict, latest: list[dict]) -> dict:
+def well_detail_body(detail: selectors.WellDetail, series: dict, latest: list[dict]) -> dict:
+    well = detail.well
     return {
         **{field: getattr(well, field) for field in WELL_SCALAR_FIELDS},
         "location": well.location,
-        "groups": [group.name for group in well.groups.all()],
-        "contacts": [
-            {
-                "name": role.contact.name,
-                "organization": role.contact.organization,
-                "role": role.role,
-            }
-            for role in well.well_contacts.all()
-        ],
+        "groups": detail.groups,
+        "contacts": detail.contacts,
         "latest_observation": {**latest[0], "site_no": well.site_no} if latest else None,
         "series": series,
         # Absent until rebuild_stats has run (a reverse one-to-one raises when missing).
