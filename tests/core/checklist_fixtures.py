@@ -9,6 +9,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.views import View
+from django_async_backend.db import async_connections
 from ninja import NinjaAPI, Router
 
 from apps.monitoring.models import Well
@@ -27,6 +28,28 @@ async def native_view(request):
 async def unsafe_direct_view(request):
     well = Well.objects.get(site_no=request.GET["site_no"])
     return JsonResponse({"site_no": well.site_no})
+
+
+async def driver_view(request):
+    """ADR-0007's P4: django-async-backend's manager, no thread."""
+    names = [w.name async for w in Well.async_objects.filter(status="active")]
+    return JsonResponse({"names": names, "count": await Well.async_objects.acount()})
+
+
+async def driver_helper() -> int:
+    connection = async_connections["readonly"]
+    async with await connection.cursor() as cursor:
+        await cursor.execute("SELECT 1")
+        return (await cursor.fetchone())[0]
+
+
+async def driver_through_helper_view(request):
+    return JsonResponse({"one": await driver_helper()})
+
+
+async def driver_but_unsafe_view(request):
+    names = [w.name async for w in Well.async_objects.all()]
+    return JsonResponse({"names": names, "count": Well.objects.count()})
 
 
 def helper_that_iterates(status: str) -> list[str]:

@@ -81,13 +81,18 @@ BLOCKING_CALLS = frozenset(
 )
 BLOCKING_PREFIXES = ("requests.", "httpx.get", "httpx.post", "httpx.put", "httpx.delete")
 OFFLOADERS = frozenset({"sync_to_async", "database_sync_to_async"})
+# django-async-backend's async API (ADR-0007's P4): querysets on a true asyncio connection,
+# recognised by the driver's own names, wherever a project helper reaches them.
+DRIVER_ATTRIBUTES = frozenset({"async_objects"})
+DRIVER_NAMES = frozenset({"async_connections", "async_atomic", "async_new_connection"})
 
-NATIVE, OFFLOADED, UNSAFE, UNKNOWN, SYNC = (
+NATIVE, OFFLOADED, UNSAFE, UNKNOWN, SYNC, DRIVER = (
     "async-native",
     "async-offloaded",
     "async-unsafe",
     "unknown",
     "sync",
+    "async-driver",
 )
 
 
@@ -193,7 +198,19 @@ class _Walker(ast.NodeVisitor):
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Lambda(self, node):
-        return
+        # A lambda handed to sync_to_async is never visited (visit_Call stops there); one
+        # handed elsewhere in async code (a single-flight's compute) runs on the loop.
+        if self.in_async:
+            self.generic_visit(node)
+
+    def visit_Attribute(self, node):
+        if node.attr in DRIVER_ATTRIBUTES:
+            self._add("driver", f"reads through the async driver: {_dotted(node)}", node)
+        self.generic_visit(node)
+
+    def visit_Name(self, node):
+        if node.id in DRIVER_NAMES and self._from_driver(node.id):
+            self._add("driver", f"uses the async driver's {node.id}", node)
 
     def visit_Await(self, node):
         if isinstance(node.value, ast.Call):
@@ -264,6 +281,10 @@ class _Walker(ast.NodeVisitor):
             self.findings.append(Finding(finding.kind, f"{finding.detail} {via}", finding.where))
 
     # -- helpers -----------------------------------------------------------------------
+    def _from_driver(self, name: str) -> bool:
+        module = getattr(self.namespace.get(name), "__module__", "") or ""
+        return module.startswith("django_async_backend")
+
     def _queryset_like(self, node: ast.AST) -> bool:
         if isinstance(node, ast.Name):
             return node.id in self.querysets
@@ -304,6 +325,10 @@ def analyze(func, *, depth: int = 0, seen: set | None = None, owner=None) -> Ana
     kinds = {f.kind for f in findings}
     if kinds & {"sync-db", "blocking"}:
         return Analysis(UNSAFE, findings)
+    if "driver" in kinds:
+        # Its reads run on the driver's connections when DB_ASYNC_DRIVER is on (PostgreSQL);
+        # the same code's offloads are the P2 path it falls back to (SQLite, the switch off).
+        return Analysis(DRIVER, findings)
     if "offload" in kinds:
         return Analysis(OFFLOADED, findings)
     if "unknown" in kinds:
@@ -321,6 +346,6 @@ def analyze_class(view_class) -> Analysis:
     results = [analyze(handler, owner=view_class) for handler in handlers]
     if not any(_is_async_callable(handler) for handler in handlers):
         return Analysis(SYNC, [f for r in results for f in r.findings])
-    order = [UNSAFE, UNKNOWN, OFFLOADED, NATIVE, SYNC]
+    order = [UNSAFE, UNKNOWN, OFFLOADED, NATIVE, DRIVER, SYNC]
     worst = min((r.classification for r in results), key=order.index)
     return Analysis(worst, [f for r in results for f in r.findings])
