@@ -46,16 +46,19 @@ from tests.support.pgcluster import PostgresCluster, free_port, postgres_bin_dir
 
 RESULTS_DIR = BASE_DIR / "bench" / "results"
 APP_NAME = "piezo-bench"  # libpq's PGAPPNAME prefix for the servers (+ "-<target>")
-TARGETS = {
-    "ceiling": ("bench.ceiling:app", ""),
-    "async": ("project.asgi:application", ""),
-    "sync": ("project.asgi:application", "/bench/sync"),
-    # ADR-0004's P0, where teams start: the same sync twins under gunicorn's threads, each
-    # thread with a persistent connection (the README's recipe).
-    "p0": ("project.wsgi:application", "/bench/sync"),
-}
+# name: (ASGI or WSGI application, URL prefix, environment). "async" is ADR-0004's P2 (the
+# async ORM), "p4" the same views on django-async-backend (ADR-0007; P2 again on SQLite),
+# "sync" their sync twins under ASGI (P1), "p0" the twins under gunicorn's threads with a
+# persistent connection each (the README's recipe), where teams start.
 P0_ENV = {"PIEZO_INTERFACE": "wsgi", "DB_POOL": "false", "DB_CONN_MAX_AGE": "60"}
 P0_THREADS = 8
+TARGETS = {
+    "ceiling": ("bench.ceiling:app", "", {}),
+    "p4": ("project.asgi:application", "", {"DB_ASYNC_DRIVER": "on"}),
+    "async": ("project.asgi:application", "", {"DB_ASYNC_DRIVER": "off"}),
+    "sync": ("project.asgi:application", "/bench/sync", {"DB_ASYNC_DRIVER": "off"}),
+    "p0": ("project.wsgi:application", "/bench/sync", P0_ENV),
+}
 ENDPOINTS = ("stats", "well", "wells_page", "year_json", "csv")
 
 
@@ -224,7 +227,7 @@ def seed(db: Database, env: dict, args) -> dict:
 class Server:
     def __init__(self, target: str, workers: int, env: dict) -> None:
         self.target = target
-        self.app, self.prefix = TARGETS[target]
+        self.app, self.prefix, self.target_env = TARGETS[target]
         self.app_name = env.get("PGAPPNAME", APP_NAME)
         self.workers = workers
         self.port = free_port()
@@ -240,13 +243,13 @@ class Server:
                 *("--workers", str(self.workers), "--threads", str(P0_THREADS)),
                 *("--log-level", "warning"),
             ]
-            env = {**self.env, **P0_ENV}
+            env = {**self.env, **self.target_env}
         else:
             command = [
                 *("-m", "uvicorn", self.app, "--host", "127.0.0.1", "--port", str(self.port)),
                 *("--workers", str(self.workers), "--no-access-log", "--log-level", "warning"),
             ]
-            env = self.env
+            env = {**self.env, **self.target_env}
         self.process = subprocess.Popen(
             [sys.executable, *command],
             cwd=BASE_DIR,

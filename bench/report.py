@@ -21,6 +21,8 @@ ENDPOINT_NAMES = {
 # The targets of issue 9, at concurrency 64, 2 workers, PostgreSQL.
 TARGET_CONCURRENCY, TARGET_WORKERS = 64, 2
 CEILING_RATIO, CSV_RATIO, CSV_RSS_MB = 0.60, 0.50, 150
+# ADR-0007's targets for P4 at the same cell: against the sync twin (P1) and today's P2.
+P4_VS_SYNC, P4_VS_P2 = 1.2, 1.5
 
 
 def met(ok: bool) -> str:
@@ -129,7 +131,7 @@ def full_table(run: dict) -> list[str]:
                     workers=workers,
                     concurrency=concurrency,
                 )
-                for target in ("ceiling", "async", "sync", "p0"):
+                for target in ("ceiling", "p4", "async", "sync", "p0"):
                     c = cell(
                         cells,
                         target=target,
@@ -185,6 +187,7 @@ def plot(runs: list[dict], path: Path) -> None:
         "async": ("tab:blue", "-"),
         "sync": ("tab:orange", "-"),
         "p0": ("tab:green", ":"),
+        "p4": ("tab:purple", "-"),
     }
     for ax, endpoint in zip(axes, endpoints, strict=True):
         for target, (color, line) in styles.items():
@@ -209,6 +212,53 @@ def plot(runs: list[dict], path: Path) -> None:
     fig.suptitle(f"Piezo read endpoints vs the raw ceiling ({run['database']})")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
+
+
+def p4_table(run: dict, source: str) -> list[str]:
+    """ADR-0007's targets: P4 beside P2, the sync twins (P1), P0 and the ceiling."""
+    cells = run["cells"]
+    key = {"workers": TARGET_WORKERS, "concurrency": TARGET_CONCURRENCY}
+    lines = [
+        f"### P4 (ADR-0007): PostgreSQL, {TARGET_WORKERS} workers, concurrency "
+        f"{TARGET_CONCURRENCY}",
+        "",
+        source,
+        "",
+        "| endpoint | P4 rps | P2 rps | P1 sync rps | P0 rps | ceiling rps "
+        f"| P4 / sync (≥ {P4_VS_SYNC}) | p99 P4 / sync ms (lower) | P4 / P2 (≥ {P4_VS_P2}) "
+        "| loop lag P4 / P2 ms (lower) | P4 errors | peak conns P4 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for endpoint in run["endpoints"]:
+        got = {t: cell(cells, target=t, endpoint=endpoint, **key) for t in TARGETS_SHOWN}
+        p4, p2, sync = got["p4"], got["async"], got["sync"]
+        if not (p4 and p2 and sync):
+            continue
+        unit = "mb_per_s" if endpoint == "csv" else "rps"
+        vs_sync = p4[unit] / sync[unit] if sync[unit] else float("inf")
+        vs_p2 = p4[unit] / p2[unit] if p2[unit] else float("inf")
+        lag = (p4["loop_lag_ms"] or 0, p2["loop_lag_ms"] or 0)
+        # A twin that completed nothing in the window has no p99: any answer is lower.
+        lower_p99 = not sync["requests"] or p4["p99_ms"] < sync["p99_ms"]
+        lines.append(
+            f"| {ENDPOINT_NAMES.get(endpoint, endpoint)} | "
+            + " | ".join(
+                f"{got[t][unit]:,.1f}" if got[t] else "–"
+                for t in ("p4", "async", "sync", "p0", "ceiling")
+            )
+            + f" | {times(vs_sync)} {met(vs_sync >= P4_VS_SYNC)} | {p99(p4)} / {p99(sync)} "
+            f"{met(lower_p99)} | {times(vs_p2)} {met(vs_p2 >= P4_VS_P2)} | "
+            f"{lag[0]:.0f} / {lag[1]:.0f} {met(lag[0] < lag[1])} | "
+            f"{p4['errors']} | {p4['peak_connections']} |"
+        )
+    lines.append("")
+    lines.append(
+        "CSV rows are MB/s, not requests/s. Errors of the other targets are in the full table."
+    )
+    return lines
+
+
+TARGETS_SHOWN = ("p4", "async", "sync", "p0", "ceiling")
 
 
 def render(runs: list[dict], results: Path) -> str:
@@ -237,6 +287,7 @@ def render(runs: list[dict], results: Path) -> str:
     for run in runs:
         if run["database"] == "postgres":
             lines += targets_table(run) + [""]
+    lines += p4_section(runs, results)
     lines += import_table(results) + [""]
     for run in runs:
         differing = [f"{t} on {', '.join(p)}" for t, p in run["answers"].items() if p]
@@ -253,6 +304,23 @@ def render(runs: list[dict], results: Path) -> str:
         lines += full_table(run) + [""]
     lines.append(END)
     return "\n".join(lines)
+
+
+def p4_section(runs: list[dict], results: Path) -> list[str]:
+    """From the full run when it measured P4, else from a P4 run of its own (results/p4)."""
+    for run in runs:
+        if run["database"] == "postgres" and any(c["target"] == "p4" for c in run["cells"]):
+            return [*p4_table(run, "From the run above."), ""]
+    own = results / "p4" / "http-postgres.json"
+    if not own.exists():
+        return []
+    run = json.loads(own.read_text())
+    source = (
+        f"A run of its own ({run['environment']['date']}; `{run['command']}`): "
+        f"{run['data']['observations']:,} observations, the same endpoints, every target up at "
+        "once and each cell measured on them back to back."
+    )
+    return [*p4_table(run, source), ""]
 
 
 def main() -> int:

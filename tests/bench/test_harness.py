@@ -39,7 +39,7 @@ def test_smoke_run_measures_every_target_and_endpoint_without_errors(smoke):
     measured = {(c["target"], c["endpoint"]) for c in result["cells"]}
     assert measured == {
         (target, endpoint)
-        for target in ("ceiling", "async", "sync", "p0")
+        for target in ("ceiling", "p4", "async", "sync", "p0")
         for endpoint in ("stats", "well", "wells_page", "year_json", "csv")
     }
     for cell in result["cells"]:
@@ -52,7 +52,7 @@ def test_smoke_run_measures_every_target_and_endpoint_without_errors(smoke):
 def test_the_ceiling_and_the_sync_twins_give_piezos_answers(smoke):
     # Otherwise a ratio to the ceiling would compare different work.
     result = json.loads((smoke / "http-sqlite.json").read_text())
-    assert result["answers"] == {"async": {}, "ceiling": {}, "sync": {}, "p0": {}}
+    assert result["answers"] == {"async": {}, "ceiling": {}, "sync": {}, "p0": {}, "p4": {}}
     streams = {s["target"]: s for s in result["csv_stream"]}
     assert {s["rows"] for s in streams.values()} == {result["data"]["big_rows"]}
 
