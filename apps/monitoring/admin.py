@@ -9,7 +9,15 @@ from django.contrib import admin
 from django.core.paginator import Paginator
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
+from .admin_scale import (
+    BoundedCountPaginator,
+    ObservedFilter,
+    lexicon_filter,
+    observations_of_matching_wells,
+)
 from .events import event_publish_on_commit
 from .models import (
     Contact,
@@ -154,24 +162,58 @@ class LocationAdmin(admin.ModelAdmin):
 
 @admin.register(Observation)
 class ObservationAdmin(admin.ModelAdmin):
+    """Readings, newest first. At millions of rows every query here is served by an index
+    or a small table (admin_scale.py, ADR-0008)."""
+
     form = ObservationForm
     list_display = (
-        "well",
         "observed_at",
+        "well_link",
         "depth_to_water_ft",
         "level_status",
         "data_quality",
         "method",
         "source",
     )
-    list_filter = ("source", "data_quality", "level_status", "method")
+    list_filter = (
+        ObservedFilter,
+        "source",
+        lexicon_filter("data_quality", LexiconTerm.Category.DATA_QUALITY, "data quality"),
+        lexicon_filter("level_status", LexiconTerm.Category.LEVEL_STATUS, "level status"),
+        lexicon_filter("method", LexiconTerm.Category.METHOD, "method"),
+    )
     list_select_related = ("well",)
+    # Shown as the search box's hint; the search itself goes through the wells.
     search_fields = ("well__site_no", "well__name")
-    date_hierarchy = "observed_at"
+    search_help_text = "A well's site number or name."
+    ordering = ("-observed_at",)
+    paginator = BoundedCountPaginator
+    show_full_result_count = False
     autocomplete_fields = ("well", "sensor")
     readonly_fields = ("created_at",)
-    # A COUNT(*) over millions of readings on every changelist page is not worth it.
-    show_full_result_count = False
+    actions = ("mark_approved", "mark_provisional")
+
+    @admin.display(description="well", ordering="well__site_no")
+    def well_link(self, observation: Observation) -> str:
+        url = reverse("admin:monitoring_well_change", args=[observation.well_id])
+        return format_html('<a href="{}">{}</a>', url, observation.well.site_no)
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return observations_of_matching_wells(queryset, search_term.strip()), False
+
+    @admin.action(description="Mark selected readings approved", permissions=["change"])
+    def mark_approved(self, request, queryset):
+        self._set_quality(request, queryset, "approved")
+
+    @admin.action(description="Mark selected readings provisional", permissions=["change"])
+    def mark_provisional(self, request, queryset):
+        self._set_quality(request, queryset, "provisional")
+
+    def _set_quality(self, request, queryset, quality: str) -> None:
+        changed = queryset.update(data_quality=quality)
+        self.message_user(request, f"{changed} reading(s) marked {quality}.")
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

@@ -40,7 +40,7 @@ def test_every_monitoring_admin_page_renders(staff_client):
 def test_changelist_search_and_filters_render(staff_client):
     one_of_each()
     url = reverse("admin:monitoring_observation_changelist")
-    response = staff_client.get(url, {"q": "TW", "source": "manual", "observed_at__year": "2024"})
+    response = staff_client.get(url, {"q": "TW", "source": "manual", "observed": "2024"})
     assert response.status_code == 200
 
 
@@ -123,3 +123,69 @@ def test_admin_refuses_a_duplicate_site_no(staff_client):
     assert response.status_code == 200
     assert "site_no" in response.context["adminform"].form.errors
     assert existing.__class__.objects.filter(site_no="AR0001").count() == 1
+
+
+def readings(well, days: int, **fields) -> None:
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    Observation.objects.bulk_create(
+        Observation(well=well, observed_at=start + timedelta(days=i), depth_to_water_ft=i, **fields)
+        for i in range(days)
+    )
+
+
+def listed(response) -> list[Observation]:
+    return list(response.context["cl"].result_list)
+
+
+def test_observation_list_is_newest_first_with_links_to_the_well(staff_client):
+    well = well_create(site_no="AD0001")
+    readings(well, 5)
+    response = staff_client.get(reverse("admin:monitoring_observation_changelist"))
+    assert [o.depth_to_water_ft for o in listed(response)] == [4, 3, 2, 1, 0]
+    assert reverse("admin:monitoring_well_change", args=[well.pk]) in response.text
+
+
+def test_search_goes_through_the_wells_site_number_or_name(staff_client):
+    wanted, other = well_create(site_no="AD0002", name="Sandia"), well_create(site_no="AD0003")
+    readings(wanted, 3)
+    readings(other, 4)
+    url = reverse("admin:monitoring_observation_changelist")
+    for term in ("AD0002", "sandia"):
+        found = listed(staff_client.get(url, {"q": term}))
+        assert {o.well_id for o in found} == {wanted.pk} and len(found) == 3
+
+
+def test_filters_offer_the_years_and_the_vocabulary_without_scanning_readings(staff_client):
+    readings(well_create(), 400)  # 2024-01-01 into 2025
+    response = staff_client.get(reverse("admin:monitoring_observation_changelist"))
+    filters = {spec.title: spec for spec in response.context["cl"].filter_specs}
+    years = [value for value, _ in filters["observed"].lookup_choices]
+    assert years == ["30d", "12m", "2025", "2024"]
+    quality = [value for value, _ in filters["data quality"].lookup_choices]
+    assert quality == ["approved", "provisional", "questionable"]
+    in_2025 = staff_client.get(
+        reverse("admin:monitoring_observation_changelist"), {"observed": "2025"}
+    )
+    assert in_2025.context["cl"].result_count == 400 - 366
+
+
+def test_the_count_stops_at_the_cap(staff_client, settings, monkeypatch):
+    from apps.monitoring import admin_scale
+
+    monkeypatch.setattr(admin_scale, "COUNT_CAP", 10)
+    readings(well_create(), 25)
+    response = staff_client.get(reverse("admin:monitoring_observation_changelist"))
+    assert response.context["cl"].result_count == 11  # the cap plus one: "more than 10"
+
+
+def test_bulk_action_marks_readings_approved(staff_client):
+    well = well_create()
+    readings(well, 3, data_quality="provisional")
+    chosen = list(Observation.objects.values_list("pk", flat=True)[:2])
+    response = staff_client.post(
+        reverse("admin:monitoring_observation_changelist"),
+        {"action": "mark_approved", "_selected_action": chosen},
+        follow=True,
+    )
+    assert "2 reading(s) marked approved" in response.text
+    assert Observation.objects.filter(data_quality="approved").count() == 2
