@@ -14,14 +14,13 @@ import time
 from datetime import date
 
 import httpx
-import psycopg
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 
 from apps.api.services import api_token_create
 from apps.core.loadcheck import ConnectionSampler, Oracle, run_load, verify_writes
 from apps.monitoring import services
+from tests.support.rawdb import raw_connection
 from tests.support.server import GunicornServer, UvicornServer
 
 pytestmark = [pytest.mark.only_on("postgresql"), pytest.mark.django_db(transaction=True)]
@@ -82,14 +81,7 @@ def test_every_phase_passes_the_concurrency_oracle(phase, token):
 
 
 def backends() -> set[int]:
-    settings = connection.settings_dict
-    with psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"],
-        dbname=settings["NAME"],
-        user=settings["USER"] or "postgres",
-        autocommit=True,
-    ) as probe:
+    with raw_connection() as probe:
         rows = probe.execute(
             "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APP]
         ).fetchall()
@@ -97,14 +89,7 @@ def backends() -> set[int]:
 
 
 def terminate(pids: set[int]) -> None:
-    settings = connection.settings_dict
-    with psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"],
-        dbname=settings["NAME"],
-        user=settings["USER"] or "postgres",
-        autocommit=True,
-    ) as probe:
+    with raw_connection() as probe:
         for pid in pids:
             probe.execute("SELECT pg_terminate_backend(%s)", [pid])
 

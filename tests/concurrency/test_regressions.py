@@ -22,6 +22,7 @@ from django.db.utils import ConnectionHandler
 from apps.monitoring import services
 from apps.monitoring.models import Observation, Well, WellSummary
 from project.settings.database import database_from_url, readonly_database
+from tests.support.rawdb import raw_connection
 from tests.support.server import BASE_DIR, UvicornServer, server_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,22 +31,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def seed(wells: int = 6) -> None:
     services.demo_seed(
         seed=21, wells=wells, years=1, transducer_wells=0, transducer_days=1, end=date(2026, 6, 30)
-    )
-
-
-def raw_connection():
-    """A plain DB-API connection to the test database, outside Django's per-thread care."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return sqlite3.connect(settings["NAME"], check_same_thread=False, isolation_level=None)
-    import psycopg
-
-    return psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"],
-        dbname=settings["NAME"],
-        user=settings["USER"] or "postgres",
-        autocommit=True,
     )
 
 

@@ -4,25 +4,16 @@ real ADR, with the command's exit code and message; and reviewed-safe marks."""
 import json
 import re
 import shutil
-from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
 
 from apps.core.checklist import plan
 from apps.core.checklist.analysis import UNSAFE, Analysis, Finding
 
+from .test_checklist import checklist as run
+
 ADR = settings.BASE_DIR / "ADR" / "0004-sync-to-async-migration.md"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("migration_checklist", *args, stdout=out, stderr=err)
-    except CommandError as exc:
-        return 1, out.getvalue(), str(exc)
-    return 0, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -328,17 +328,39 @@ def failing(items: list[Item]) -> list[Item]:
     return sorted(found, key=lambda i: FAILING.index(i.status))
 
 
-def summary_lines(items: list[Item]) -> list[str]:
-    """One line per target: how many rows are done (at target, reviewed or out of scope)."""
-    lines = []
+@dataclass(frozen=True)
+class Progress:
+    target: str
+    rows: int
+    at: int  # at target, or deliberately out of scope
+    reviewed: int
+    unsafe: int  # unsafe or unknown
+
+
+def progress(items: list[Item]) -> list[Progress]:
+    """Per target that has rows: how many are done, reviewed, unsafe."""
+    found = []
     for target in TARGETS:
-        group = [i for i in items if i.target == target]
-        if not group:
-            continue
-        at = sum(1 for i in group if i.status in ("at target", "out of scope"))
-        unsafe = sum(1 for i in group if i.status in ("unsafe", "unknown"))
-        reviewed = sum(1 for i in group if i.status == "reviewed")
-        lines.append(f"{target}: {at}/{len(group)} at target, {unsafe} unsafe, {reviewed} reviewed")
+        statuses = [i.status for i in items if i.target == target]
+        if statuses:
+            found.append(
+                Progress(
+                    target,
+                    len(statuses),
+                    sum(s in ("at target", "out of scope") for s in statuses),
+                    statuses.count("reviewed"),
+                    sum(s in ("unsafe", "unknown") for s in statuses),
+                )
+            )
+    return found
+
+
+def summary_lines(items: list[Item]) -> list[str]:
+    """One line per target, e.g. "P2: 18/20 at target, 1 unsafe, 1 reviewed"."""
+    lines = [
+        f"{p.target}: {p.at}/{p.rows} at target, {p.unsafe} unsafe, {p.reviewed} reviewed"
+        for p in progress(items)
+    ]
     untracked = [i for i in items if not i.target]
     if untracked:
         lines.append(f"not in the ADR: {len(untracked)}")
@@ -351,19 +373,17 @@ def summary_lines(items: list[Item]) -> list[str]:
 def _exit_criteria(items: list[Item]) -> list[str]:
     """Each phase's exit criteria as checkboxes, ticked from the findings."""
     lines = []
-    for phase in PHASES:
-        group = [i for i in items if i.target == phase]
-        if not group:
+    for p in progress(items):
+        if p.target not in PHASES:
             continue
-        done = sum(1 for i in group if i.status in ("at target", "reviewed"))
-        unsafe = sum(1 for i in group if i.status in ("unsafe", "unknown"))
+        done = p.at + p.reviewed
         lines.append(
-            f"- [{'x' if done == len(group) else ' '}] {phase}: every route planned for it is "
-            f"there ({done}/{len(group)})"
+            f"- [{'x' if done == p.rows else ' '}] {p.target}: every route planned for it is "
+            f"there ({done}/{p.rows})"
         )
         lines.append(
-            f"- [{'x' if unsafe == 0 else ' '}] {phase}: none of them blocks the event loop "
-            f"({unsafe} unsafe or unknown)"
+            f"- [{'x' if p.unsafe == 0 else ' '}] {p.target}: none of them blocks the event "
+            f"loop ({p.unsafe} unsafe or unknown)"
         )
     return lines
 
