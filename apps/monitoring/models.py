@@ -344,7 +344,11 @@ class Observation(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["observed_at"], name="observation_time_idx")]
+        indexes = [
+            models.Index(fields=["observed_at"], name="observation_time_idx"),
+            # The admin's "approved only" / "provisional only", newest first (ADR-0008).
+            models.Index(fields=["data_quality", "observed_at"], name="observation_quality_idx"),
+        ]
 
     def __str__(self) -> str:
         value = "—" if self.depth_to_water_ft is None else f"{self.depth_to_water_ft} ft"
