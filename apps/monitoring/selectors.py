@@ -121,15 +121,16 @@ class WellDetail:
 CONTACT_FIELDS = {"name": F("contact__name"), "organization": F("contact__organization")}
 
 
-def _well_detail_parts(site_no: str, *, well, group, contact) -> tuple[QuerySet, ...]:
-    """The three queries of a well's detail, from the given managers: the well (with its
-    location and summary), its groups, its contacts. Three plain queries rather than
-    prefetch_related, which the async driver does not have."""
-    return (
-        _strict(well.select_related("location", "summary")).filter(site_no=site_no),
-        group.order_by("name").values_list("name", flat=True),
-        contact.order_by("pk").values("role", **CONTACT_FIELDS),
-    )
+def _well_detail_queryset(site_no: str, objects: Manager) -> QuerySet[Well]:
+    return _strict(objects.select_related("location", "summary")).filter(site_no=site_no)
+
+
+def _well_groups(well_id: int, objects: Manager) -> QuerySet:
+    return objects.filter(wells=well_id).order_by("name").values_list("name", flat=True)
+
+
+def _well_contacts(well_id: int, objects: Manager) -> QuerySet:
+    return objects.filter(well_id=well_id).order_by("pk").values("role", **CONTACT_FIELDS)
 
 
 WELL_LIST_FIELDS = ("site_no", "name", "kind", "status", "aquifer", "well_depth_ft", "updated_at")
@@ -148,36 +149,28 @@ def well_rows(wells: QuerySet[Well]) -> QuerySet:
 
 
 async def well_aget(*, site_no: str) -> WellDetail | None:
-    """One well with its location, summary, groups and contacts, or None."""
-    wells, _, _ = _well_detail_parts(
-        site_no, well=reading(Well), group=reading(Group), contact=reading(WellContact)
-    )
-    well = await wells.afirst()
+    """One well with its location, summary, groups and contacts, or None: three plain
+    queries, since the async driver has no prefetch_related (ADR-0007)."""
+    well = await _well_detail_queryset(site_no, reading(Well)).afirst()
     if well is None:
         return None
-    _, groups, contacts = _well_detail_parts(
-        site_no,
-        well=reading(Well),
-        group=reading(Group).filter(wells=well.pk),
-        contact=reading(WellContact).filter(well_id=well.pk),
+    return WellDetail(
+        well,
+        [name async for name in _well_groups(well.pk, reading(Group))],
+        [contact async for contact in _well_contacts(well.pk, reading(WellContact))],
     )
-    return WellDetail(well, [name async for name in groups], [c async for c in contacts])
 
 
 def well_get(*, site_no: str) -> WellDetail | None:
     """The sync twin of well_aget (the benchmarks' sync views)."""
-    well = _well_detail_parts(
-        site_no, well=Well.objects, group=Group.objects, contact=WellContact.objects
-    )[0].first()
+    well = _well_detail_queryset(site_no, Well.objects).first()
     if well is None:
         return None
-    _, groups, contacts = _well_detail_parts(
-        site_no,
-        well=Well.objects,
-        group=Group.objects.filter(wells=well.pk),
-        contact=WellContact.objects.filter(well_id=well.pk),
+    return WellDetail(
+        well,
+        list(_well_groups(well.pk, Group.objects)),
+        list(_well_contacts(well.pk, WellContact.objects)),
     )
-    return WellDetail(well, list(groups), list(contacts))
 
 
 async def well_aget_id(*, site_no: str) -> int | None:
