@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := DJANGO_SETTINGS_MODULE=project.settings.local $(PY) manage.py
 
-.PHONY: setup components run test test-sqlite test-postgres lint format checklist fuzz fault bench clean
+.PHONY: setup components run test test-sqlite test-postgres lint format checklist fuzz fault bench bench-admin clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -78,6 +78,12 @@ bench: setup
 	$(PY) bench/import_bench.py --rows $(BENCH_IMPORT_ROWS) --database both
 	$(PY) bench/http_bench.py $(BENCH_ARGS)
 	$(PY) bench/report.py
+	$(PY) bench/admin_bench.py
+
+# The admin's pages at ~100k readings and at a survey's size (2M SQLite, 10M PostgreSQL):
+# about 15 minutes, mostly seeding (ADR-0008).
+bench-admin: setup
+	$(PY) bench/admin_bench.py
 
 checklist: setup
 	$(MANAGE) migration_checklist

@@ -306,21 +306,63 @@ def render(runs: list[dict], results: Path) -> str:
     return "\n".join(lines)
 
 
-def p4_section(runs: list[dict], results: Path) -> list[str]:
-    """From the full run when it measured P4, else from a P4 run of its own (results/p4)."""
+def p4_run(runs: list[dict], results: Path) -> tuple[dict | None, str]:
+    """The run with P4 cells: the full one when it measured P4, else one of its own."""
     for run in runs:
         if run["database"] == "postgres" and any(c["target"] == "p4" for c in run["cells"]):
-            return [*p4_table(run, "From the run above."), ""]
+            return run, "From the run above."
     own = results / "p4" / "http-postgres.json"
     if not own.exists():
-        return []
+        return None, ""
     run = json.loads(own.read_text())
-    source = (
+    return run, (
         f"A run of its own ({run['environment']['date']}; `{run['command']}`): "
         f"{run['data']['observations']:,} observations, the same endpoints, every target up at "
         "once and each cell measured on them back to back."
     )
-    return [*p4_table(run, source), ""]
+
+
+def p4_section(runs: list[dict], results: Path) -> list[str]:
+    run, source = p4_run(runs, results)
+    if run is None:
+        return []
+    return [
+        *p4_table(run, source),
+        "",
+        "![P4 beside P2, P1, P0 and the ceiling](benchmarks-p4.png)",
+        "",
+    ]
+
+
+def plot_p4(run: dict, path: Path) -> None:
+    """Each endpoint's throughput per target at the P4 cell, as grouped bars."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    key = {"workers": TARGET_WORKERS, "concurrency": TARGET_CONCURRENCY}
+    endpoints = run["endpoints"]
+    fig, axes = plt.subplots(1, len(endpoints), figsize=(3.2 * len(endpoints), 3.4))
+    for ax, endpoint in zip(axes, endpoints, strict=True):
+        unit = "mb_per_s" if endpoint == "csv" else "rps"
+        values = [
+            (c[unit] if (c := cell(run["cells"], target=t, endpoint=endpoint, **key)) else 0)
+            for t in TARGETS_SHOWN
+        ]
+        ax.bar(
+            TARGETS_SHOWN,
+            values,
+            color=["tab:purple", "tab:blue", "tab:orange", "tab:green", "grey"],
+        )
+        ax.set_title(f"{endpoint} ({'MB/s' if endpoint == 'csv' else 'req/s'})", fontsize=9)
+        ax.tick_params(axis="x", labelsize=7)
+    fig.suptitle(
+        f"P4 beside P2 (async), P1 (sync), P0 and the ceiling: PostgreSQL, "
+        f"{TARGET_WORKERS} workers, concurrency {TARGET_CONCURRENCY}"
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
 
 
 def main() -> int:
@@ -345,6 +387,9 @@ def main() -> int:
     _, _, tail = rest.partition(END)
     args.doc.write_text(head + generated + tail)
     plot(runs, args.doc.with_suffix(".png"))
+    p4, _ = p4_run(runs, args.results)
+    if p4 is not None:
+        plot_p4(p4, args.doc.with_name(f"{args.doc.stem}-p4.png"))
     print(f"wrote {args.doc} and {args.doc.with_suffix('.png')}")
     return 0
 

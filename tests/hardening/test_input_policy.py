@@ -242,3 +242,44 @@ def admin_client_server(uvicorn_server, django_user_model):
     with httpx.Client(base_url=uvicorn_server.url, timeout=30) as client:
         assert login(client, "staff", "staff-pw-1234").status_code == 302
         yield client
+
+
+def string_limits(schema) -> dict[str, int]:
+    """Every string field of a request schema and its max_length, read from the schema."""
+    limits = {}
+    for name, field in schema.model_fields.items():
+        if field.annotation is not str:
+            continue
+        for meta in field.metadata:
+            if getattr(meta, "max_length", None):
+                limits[name] = meta.max_length
+    return limits
+
+
+@pytest.mark.parametrize(
+    ("path", "schema_name", "body"),
+    [
+        ("/api/wells/NP0001/observations", "ObservationIn", reading()),
+        ("/api/wells", "WellIn", well_body()),
+        ("/api/contacts", "ContactIn", {"name": "A contact"}),
+        ("/api/groups", "GroupIn", {"name": "A group", "kind": "network"}),
+    ],
+)
+def test_every_string_limit_four_byte_at_the_limit_and_one_over(api, path, schema_name, body):
+    from apps.api import schemas
+
+    limits = string_limits(getattr(schemas, schema_name))
+    assert limits, schema_name
+    for n, (field, limit) in enumerate(sorted(limits.items())):
+        # At the limit in four-byte characters: stored, or refused for what it means (an
+        # unknown vocabulary code, a site number's pattern), never a 500.
+        at_limit = {**body, field: ASTRAL * limit}
+        if "observed_at" in body:
+            at_limit["observed_at"] = f"2024-01-{n + 1:02d}T00:00:00Z"
+        if field != "site_no" and "site_no" in body:
+            at_limit["site_no"] = f"NL{n:04d}"
+        assert api.post(path, json=at_limit).status_code in (201, 409, 422), (field, limit)
+        over = {**at_limit, field: "x" * (limit + 1)}
+        response = api.post(path, json=over)
+        assert response.status_code == 422, (field, response.text)
+        assert any(loc and loc[-1] == field for loc in locs(response)), (field, locs(response))
