@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from .admin_scale import (
     BoundedCountPaginator,
     ObservedFilter,
+    TimeOrderedChangeList,
     lexicon_filter,
     observations_of_matching_wells,
 )
@@ -189,6 +190,10 @@ class ObservationAdmin(admin.ModelAdmin):
     ordering = ("-observed_at",)
     paginator = BoundedCountPaginator
     show_full_result_count = False
+
+    def get_changelist(self, request, **kwargs):
+        return TimeOrderedChangeList
+
     autocomplete_fields = ("well", "sensor")
     readonly_fields = ("created_at",)
     actions = ("mark_approved", "mark_provisional")

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Max, Min, Q, QuerySet
@@ -50,6 +51,26 @@ def _estimated_rows(queryset: QuerySet) -> int | None:
         )
         row = cursor.fetchone()
     return row[0] if row and row[0] > 0 else None
+
+
+class TimeOrderedChangeList(ChangeList):
+    """Django breaks ties with "-pk" whichever way the list is sorted. Sorted oldest first,
+    that is observed_at ascending with id descending, which no index reads in order (SQLite
+    then sorts every reading); ties broken in the sort's own direction are one index scan."""
+
+    def get_ordering(self, request, queryset):
+        ordering, seen = [], set()
+        # A column sort comes before the admin's default ordering, which Django appends
+        # again: keep each field's first mention only.
+        for field in super().get_ordering(request, queryset):
+            name = field.removeprefix("-") if isinstance(field, str) else field
+            if name not in seen:
+                seen.add(name)
+                ordering.append(field)
+        first = ordering[0] if ordering else None
+        if ordering[-1:] == ["-pk"] and isinstance(first, str) and not first.startswith("-"):
+            ordering[-1] = "pk"
+        return ordering
 
 
 class ObservedFilter(admin.SimpleListFilter):

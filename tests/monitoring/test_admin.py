@@ -145,6 +145,13 @@ def test_observation_list_is_newest_first_with_links_to_the_well(staff_client):
     assert reverse("admin:monitoring_well_change", args=[well.pk]) in response.text
 
 
+def test_sorted_oldest_first_ties_break_the_same_way(staff_client):
+    readings(well_create(), 3)
+    response = staff_client.get(reverse("admin:monitoring_observation_changelist"), {"o": "1"})
+    assert [o.depth_to_water_ft for o in listed(response)] == [0, 1, 2]
+    assert response.context["cl"].queryset.query.order_by == ("observed_at", "pk")
+
+
 def test_search_goes_through_the_wells_site_number_or_name(staff_client):
     wanted, other = well_create(site_no="AD0002", name="Sandia"), well_create(site_no="AD0003")
     readings(wanted, 3)
