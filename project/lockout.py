@@ -2,7 +2,9 @@
 429 with Retry-After, in the API's error shape under /api/ and as a short page elsewhere."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
+
+from apps.api.errors import error_json
 
 
 def lockout_response(request: HttpRequest, *args) -> HttpResponse:
@@ -14,9 +16,7 @@ def lockout_response(request: HttpRequest, *args) -> HttpResponse:
         f"try again in {seconds // 60} minutes."
     )
     if request.path.startswith("/api/"):
-        response = JsonResponse(
-            {"detail": [{"msg": message}], "code": "too_many_failed_logins"}, status=429
-        )
+        response = error_json(429, "too_many_failed_logins", message)
     else:
         response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(seconds)

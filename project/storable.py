@@ -8,9 +8,10 @@ under /api/ and as plain text elsewhere (the admin's search, the web pages' filt
 
 from inspect import iscoroutinefunction
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import sync_and_async_middleware
 
+from apps.api.errors import error_json
 from apps.monitoring.storable import text_problem
 
 
@@ -33,7 +34,7 @@ def refusal(request: HttpRequest) -> HttpResponse | None:
         status, code, loc = 400, "bad_request", ["query", name]
         msg = f"The query parameter {name!r} {problem}."
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": [{"loc": loc, "msg": msg}], "code": code}, status=status)
+        return error_json(status, code, msg, loc=loc)
     return HttpResponse(msg, status=status, content_type="text/plain; charset=utf-8")
 
 

@@ -32,6 +32,11 @@ def _item(msg: str, loc: list | None = None) -> dict[str, Any]:
     return {"loc": loc, "msg": msg} if loc else {"msg": msg}
 
 
+def error_json(status: int, code: str, msg: str, *, loc: list | None = None) -> JsonResponse:
+    """The API's error shape outside a django-ninja view (middleware, a plain view)."""
+    return JsonResponse({"detail": [_item(msg, loc)], "code": code}, status=status)
+
+
 def error_response(
     api: NinjaAPI, request: HttpRequest, status: int, code: str, detail: list[dict[str, Any]]
 ) -> HttpResponse:
@@ -195,10 +200,6 @@ def _request_id(request: HttpRequest) -> str:
 @csrf_exempt  # like the API's own routes, which authenticate by token or session + CSRF
 async def unmatched_path(request: HttpRequest, path: str = "") -> HttpResponse:
     """Any path under /api/ that no route matches: 404 in the API's shape, not Django's page."""
-    return JsonResponse(
-        {
-            "detail": [{"loc": ["path"], "msg": f"No API route at {request.path}; see /api/docs."}],
-            "code": "not_found",
-        },
-        status=404,
+    return error_json(
+        404, "not_found", f"No API route at {request.path}; see /api/docs.", loc=["path"]
     )

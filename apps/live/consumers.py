@@ -117,6 +117,10 @@ class LiveConsumer(RateLimitedJsonConsumer):
                 logger.info("Cannot leave %s (the feed is down)", group)
 
     async def feed_lost(self, event):
+        # Every receive after the first failure says so again until the close is through.
+        if getattr(self, "feed_closed", False):
+            return
+        self.feed_closed = True
         await self.send_json(
             {
                 "type": "error",

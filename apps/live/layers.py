@@ -56,8 +56,14 @@ class RedisChannelLayer(BaseRedisChannelLayer):
             return FEED_LOST
         try:
             return receiving.result()
-        except (RedisError, OSError):
-            logger.warning("Live feed lost: the channel layer cannot receive", exc_info=True)
+        except (RedisError, OSError) as exc:
+            # Expected while Redis restarts: one line, not a traceback per consumer.
+            logger.warning(
+                "Live feed lost (%s: %s); closing %d more consumer(s) with 4503",
+                type(exc).__name__,
+                exc,
+                len(self._receivers),
+            )
             for event in self._receivers:
                 event.set()
             return FEED_LOST
