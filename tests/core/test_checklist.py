@@ -1,6 +1,7 @@
 """The migration checklist: its classification of each case, the real project against
 ADR-0004, and a drifted table failing --strict with the route's name."""
 
+import inspect
 import json
 import shutil
 from io import StringIO
@@ -120,3 +121,21 @@ def test_text_and_markdown_formats():
     assert code == 0 and "P2:" in text and "at target" in text
     code, markdown, _ = checklist("--format", "markdown")
     assert "| status |" in markdown and "`/api/stats`" in markdown
+
+
+def test_json_gives_file_line_and_call_chain_of_each_unsafe_finding(settings):
+    settings.ROOT_URLCONF = "tests.core.checklist_fixtures"
+    code, out, _ = checklist("--format", "json")
+    unsafe = json.loads(out)["unsafe"]
+    (through,) = [f for f in unsafe if f["route"] == "/unsafe-helper/"]
+    helper_line = inspect.getsourcelines(fixtures.helper_that_iterates)[1] + 1
+    assert (through["kind"], through["category"]) == ("sync-db", "queryset-evaluation")
+    assert (through["file"], through["line"]) == ("tests/core/checklist_fixtures.py", helper_line)
+    assert [site["calls"] for site in through["chain"]] == [
+        "tests.core.checklist_fixtures.helper_that_iterates"
+    ]
+    assert through["chain"][0]["function"].endswith("unsafe_through_helper_view")
+    # The text format leads with file:line, so a terminal or editor can jump to it.
+    _, text, _ = checklist()
+    assert f"tests/core/checklist_fixtures.py:{helper_line}: iterates a queryset" in text
+    assert {f["route"] for f in unsafe} >= {"/unsafe-direct/", "/sleeping/"}

@@ -25,9 +25,11 @@ from .analysis import (
     SYNC,
     UNKNOWN,
     UNSAFE,
+    UNSAFE_KINDS,
     Analysis,
     analyze,
     analyze_class,
+    analyze_middleware,
 )
 from .routes import Entry, all_entries
 
@@ -236,6 +238,8 @@ def _row_problems(row: Row) -> list[str]:
 def classify(entry: Entry) -> Analysis:
     if entry.handler is None:
         return Analysis(SYNC)
+    if entry.kind == "middleware":
+        return analyze_middleware(entry.handler)
     if isinstance(entry.handler, type):
         return analyze_class(entry.handler)
     return analyze(entry.handler)
@@ -243,9 +247,7 @@ def classify(entry: Entry) -> Analysis:
 
 def _status(analysis: Analysis, phase: str | None, row: Row | None) -> str:
     if analysis.classification in (UNSAFE, UNKNOWN):
-        blocking = [
-            f.detail for f in analysis.findings if f.kind in ("sync-db", "blocking", "unknown")
-        ]
+        blocking = [f.detail for f in analysis.findings if f.kind in (*UNSAFE_KINDS, "unknown")]
         covered = row is not None and all(
             any(review.finding in detail for review in row.reviews) for detail in blocking
         )
@@ -274,7 +276,7 @@ def compare(adr_path: Path, table: Table | None = None) -> list[Item]:
         analysis = classify(entry)
         phase = current_phase(entry, analysis)
         row = rows.pop(entry.key, None)
-        notes = analysis.reasons("sync-db") + analysis.reasons("blocking")
+        notes = [str(f) for f in analysis.unsafe]
         if analysis.classification == UNKNOWN:
             notes += analysis.reasons("unknown")
         if entry.in_async_path_view:

@@ -3,7 +3,6 @@ each function view, each class-based view's handlers, each websocket consumer, a
 as one line."""
 
 import functools
-import inspect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,8 +15,8 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str  # "http", "websocket" or "admin"
-    method: str  # "GET", "POST", ..., "WS" or "*"
+    kind: str  # "http", "websocket", "middleware" or "admin"
+    method: str  # "GET", "POST", ..., "WS", "MW" or "*"
     route: str
     handler: Callable | None
     # django-ninja runs a sync operation through sync_to_async when its path view is async.
@@ -98,7 +97,9 @@ def http_entries(urlconf: str | None = None) -> list[Entry]:
             continue
         if isinstance(callback, functools.partial):  # e.g. django-ninja's docs views
             callback = callback.func
-        entries.append(Entry("http", "*", _display(route), inspect.unwrap(callback)))
+        # Not unwrapped: the project's decorators run on the loop too (the analyser reads
+        # every layer of the __wrapped__ chain).
+        entries.append(Entry("http", "*", _display(route), callback))
     return entries
 
 
@@ -115,8 +116,21 @@ def websocket_entries() -> list[Entry]:
     return entries
 
 
+def middleware_entries() -> list[Entry]:
+    """The project's own middleware (settings.MIDDLEWARE): under ASGI an async one runs on
+    the loop for every request, so what it reaches matters as much as a view."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    entries = []
+    for dotted in settings.MIDDLEWARE:
+        if dotted.startswith(("apps.", "project.")):
+            entries.append(Entry("middleware", "MW", dotted, import_string(dotted)))
+    return entries
+
+
 def all_entries(urlconf: str | None = None) -> list[Entry]:
     return sorted(
-        [*http_entries(urlconf), *websocket_entries()],
+        [*http_entries(urlconf), *websocket_entries(), *middleware_entries()],
         key=lambda e: (e.kind == "admin", e.kind, e.route, e.method),
     )

@@ -7,6 +7,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.checklist import plan
+from apps.core.checklist.analysis import UNKNOWN, UNSAFE, UNSAFE_KINDS
+
+BLOCKING_KINDS = (*UNSAFE_KINDS, "unknown")
 
 DEFAULT_ADR = Path("ADR") / "0004-sync-to-async-migration.md"
 MARKS = {
@@ -22,9 +25,10 @@ MARKS = {
 class Command(BaseCommand):
     help = (
         "List every route (each django-ninja operation with its method), class-based view, "
-        "websocket consumer and the admin; classify each as sync, async-native, "
-        "async-offloaded or async-unsafe (async code reaching the sync ORM or a blocking call, "
-        "directly or through project functions); and compare with ADR-0004's table."
+        "websocket consumer, the project's middleware and the admin; classify each as sync, "
+        "async-native, async-offloaded, async-driver, async-unsafe (async code reaching the "
+        "sync ORM, a sync-only Django API or a blocking call, directly or through project "
+        "functions at any depth) or unknown; and compare with ADR-0004's table."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -63,6 +67,14 @@ class Command(BaseCommand):
                     {
                         "adr": str(adr),
                         "items": [item.as_dict() for item in items],
+                        # Each finding that keeps a route off the loop, with where to look:
+                        # the file and line, and the calls from the handler that lead there.
+                        "unsafe": [
+                            {"method": item.method, "route": item.route, **finding}
+                            for item in items
+                            for finding in item.findings
+                            if finding["kind"] in BLOCKING_KINDS
+                        ],
                         "summary": plan.summary_lines(items),
                         "failing": len(failing),
                     },
@@ -79,6 +91,14 @@ class Command(BaseCommand):
                     f"[{mark:>8}] {i.method:6} {i.route:38} {i.classification:16} "
                     f"{i.phase or '-':>4} (target {i.target or '-'})"
                 )
+                if i.classification in (UNSAFE, UNKNOWN):
+                    # file:line first, so an editor or terminal can jump to it.
+                    for f in i.findings:
+                        if f["kind"] in BLOCKING_KINDS:
+                            self.stdout.write(
+                                f"             {f['file']}:{f['line']}: {f['detail']}"
+                            )
+                    continue
                 for note in (
                     i.notes if i.status != "at target" or i.classification != "sync" else []
                 ):
