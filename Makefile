@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := DJANGO_SETTINGS_MODULE=project.settings.local $(PY) manage.py
 
-.PHONY: setup components run test test-sqlite test-postgres lint format checklist fuzz fault bench bench-admin clean
+.PHONY: setup components run test test-sqlite test-postgres lint format checklist checklist-eval fuzz fault bench bench-admin clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -42,14 +42,19 @@ run: setup
 
 test: components setup test-sqlite test-postgres
 
+# Every async test runs with the loop guard: a route that blocks the event loop this long
+# fails its test, named with its stack (ADR-0004's runtime confirmation).
+LOOP_BLOCK_MS ?= 250
+
 test-sqlite: setup
-	$(PY) -m pytest --database=sqlite
+	$(PY) -m pytest --database=sqlite --loop-block-ms=$(LOOP_BLOCK_MS)
 
 # On PostgreSQL the servers the tests start read through the async driver (ADR-0007's P4,
 # the default); the API, live and concurrency suites run again with it off (P2).
 test-postgres: setup
-	$(PY) -m pytest --database=postgres
-	$(PY) -m pytest --database=postgres --async-driver=off tests/api tests/live tests/concurrency
+	$(PY) -m pytest --database=postgres --loop-block-ms=$(LOOP_BLOCK_MS)
+	$(PY) -m pytest --database=postgres --async-driver=off --loop-block-ms=$(LOOP_BLOCK_MS) \
+	  tests/api tests/live tests/concurrency
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -87,6 +92,12 @@ bench-admin: setup
 
 checklist: setup
 	$(MANAGE) migration_checklist
+
+# The checklist, ruff's ASYNC rules and Django's SynchronousOnlyOperation on the corpus of
+# labelled cases (tests/core/corpus): detection and false-positive rates (ADR-0004).
+checklist-eval: setup
+	@mkdir -p var
+	$(PY) -m tests.core.corpus.evaluate
 
 format: setup
 	$(VENV)/bin/ruff format .

@@ -14,6 +14,7 @@ from django.core.asgi import get_asgi_application
 from django.urls import get_resolver
 
 from project.bodylimit import BodySizeLimitMiddleware
+from project.loopguard import LoopGuardMiddleware
 from project.looplag import LoopLagMiddleware
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings.production")
@@ -53,6 +54,10 @@ application = LoopLagMiddleware(
         }
     )
 )
+
+if settings.PIEZO_LOOP_GUARD_MS:
+    # Development and tests: log every stall of the loop with its route and stack (ADR-0004).
+    application = LoopGuardMiddleware(application, threshold_ms=settings.PIEZO_LOOP_GUARD_MS)
 
 # Move everything created at start-up (settings, URLconf, models, schemas) out of the
 # garbage collector's way: full collections under load otherwise walk it all, pausing the

@@ -189,6 +189,9 @@ CACHES = {
 # The largest request body accepted (a batch of 10,000 readings is about 2 MB of JSON):
 # project/bodylimit.py refuses bigger ones with 413 before reading them.
 PIEZO_MAX_BODY_BYTES = env_int("PIEZO_MAX_BODY_BYTES", 10 * 1024 * 1024)
+# The loop guard (project/loopguard.py): log each stall of the event loop of this many ms
+# or more with its route and stack. For development and tests; 0 turns it off.
+PIEZO_LOOP_GUARD_MS = env_int("PIEZO_LOOP_GUARD_MS", 0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = PIEZO_MAX_BODY_BYTES
 # Fetch mode for the read selectors' querysets (Django 6.1): FETCH_ONE is Django's default;
 # the tests use FETCH_RAISE so that any lazy load on a read path fails.
