@@ -1,7 +1,7 @@
 """Request and response shapes. Numbers refuse NaN and infinities; times must carry an
 offset (a naive time is ambiguous for a network that spans time zones)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
@@ -193,7 +193,10 @@ class SeriesSummaryOut(Schema):
 
 
 class WellSummaryOut(Schema):
-    """Figures from the last `manage.py rebuild_stats`; positive trend: water falling."""
+    """The well's figures, refreshed with every write to its readings. The trend is a
+    Seasonal Kendall test with Sen's slope on monthly medians of static levels, over the
+    months it names (the last ten years of the record, or all of it): positive, water
+    falling; ``trend_direction`` says whether it is significant (p < 0.05)."""
 
     observation_count: int
     first_observed_at: datetime | None
@@ -203,6 +206,12 @@ class WellSummaryOut(Schema):
     median_depth_to_water_ft: float | None
     max_depth_to_water_ft: float | None
     trend_ft_per_year: float | None
+    trend_p_value: float | None
+    trend_start: date | None
+    trend_end: date | None
+    trend_months: int | None
+    trend_direction: str | None
+    trend_method: str | None
     change_12_months_ft: float | None
     computed_at: datetime
 
@@ -302,10 +311,11 @@ class HydrographOut(Schema):
     downsampled: bool
     min_depth_to_water_ft: float | None
     max_depth_to_water_ft: float | None
-    manual: ChartSeriesOut
-    transducer: ChartSeriesOut
-    transducer_provisional: ChartSeriesOut
+    # Dense, regular runs (loggers, live or imported) are a line; the rest are dots.
+    points: ChartSeriesOut
     provisional: ChartSeriesOut
+    line: ChartSeriesOut
+    line_provisional: ChartSeriesOut
     no_value: NoValueSeriesOut
 
 

@@ -33,6 +33,7 @@ from .models import (
     Well,
     WellContact,
 )
+from .services import well_summaries_refresh
 
 
 class LexiconFormMixin:
@@ -222,10 +223,22 @@ class ObservationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
+        # The admin's view is one transaction: the summary commits with the edit.
+        moved_from = form.initial.get("well") if change else None
+        well_summaries_refresh(well_ids=[obj.well_id, *([moved_from] if moved_from else [])])
         event_publish_on_commit(
             kind="observations.created",
             payload={"site_no": obj.well.site_no, "observation_ids": [obj.pk]},
         )
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        well_summaries_refresh(well_ids=[obj.well_id])
+
+    def delete_queryset(self, request, queryset) -> None:
+        well_ids = set(queryset.values_list("well_id", flat=True))
+        super().delete_queryset(request, queryset)
+        well_summaries_refresh(well_ids=well_ids)
 
 
 class SampleResultInline(admin.TabularInline):

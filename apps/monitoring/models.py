@@ -14,6 +14,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from . import trends
+
 
 def validate_finite(value: float) -> None:
     """Reject NaN and infinities, which a float column would happily store."""
@@ -409,8 +411,11 @@ class SampleResult(models.Model):
 class WellSummary(models.Model):
     """Per-well figures that `manage.py rebuild_stats` computes and swaps in at once.
 
-    ``trend_ft_per_year`` is the least-squares slope of depth to water over the last ten
-    years of the record: positive means the water table is falling.
+    The trend is trends.well_trend's (Seasonal Kendall and Sen's slope on monthly medians of
+    static levels, over the last ten years of the record or all of it when shorter): the
+    slope in ft/year (positive: the water table is falling), its p-value and the months it
+    used. Services refresh a well's row in the transaction that changes its readings;
+    `manage.py rebuild_stats` recomputes them all.
     """
 
     well = models.OneToOneField(
@@ -424,6 +429,10 @@ class WellSummary(models.Model):
     median_depth_to_water_ft = models.FloatField(null=True)
     max_depth_to_water_ft = models.FloatField(null=True)
     trend_ft_per_year = models.FloatField(null=True)
+    trend_p_value = models.FloatField(null=True)
+    trend_start = models.DateField(null=True, help_text="First month the trend used.")
+    trend_end = models.DateField(null=True, help_text="Last month the trend used.")
+    trend_months = models.PositiveIntegerField(null=True, help_text="Monthly medians used.")
     change_12_months_ft = models.FloatField(null=True)
     computed_at = models.DateTimeField()
 
@@ -432,3 +441,16 @@ class WellSummary(models.Model):
 
     def __str__(self) -> str:
         return f"Summary of {self.well_id} ({self.observation_count} readings)"
+
+    @property
+    def trend_direction(self) -> str | None:
+        """ "water falling", "water rising" or "no significant trend" (p < 0.05)."""
+        if self.trend_ft_per_year is None:
+            return None
+        if self.trend_p_value is None or self.trend_p_value >= trends.SIGNIFICANCE:
+            return "no significant trend"
+        return "water falling" if self.trend_ft_per_year > 0 else "water rising"
+
+    @property
+    def trend_method(self) -> str | None:
+        return trends.METHOD if self.trend_ft_per_year is not None else None

@@ -4,6 +4,7 @@ loop: they start from ``asyncdriver.reading(Model)``, which is django-async-back
 manager on PostgreSQL (P4, ADR-0007) and Django's async ORM otherwise (P2). Their sync
 twins serve the websocket consumers' threads, the benchmarks and ADR-0004's P0/P1."""
 
+import math
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, models
-from django.db.models import Count, F, Manager, Max, Min, Q, QuerySet
+from django.db.models import Count, F, FloatField, Func, Manager, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from apps.core.singleflight import SingleFlight
@@ -486,54 +487,108 @@ def _min_max_buckets(points: list[tuple[float, float]], buckets: int) -> list[tu
     return kept
 
 
+# A reading whose nearest neighbour from the same source is this close is part of a dense,
+# regular series (a logger's, whether it came in live or in an imported file): a line.
+DENSE_NEIGHBOUR_S = 86400
+# Gaps that break a line: a few sampling intervals for dense data, a season for visits.
+DENSE_GAP_S, SPARSE_GAP_S, OVERVIEW_GAP_S = 6 * 3600, 100 * 86400, 10 * 86400
+
+
+class EpochSeconds(Func):
+    """A timestamp as seconds since 1970 (UTC), computed by the database: the chart wants
+    numbers, and converting 262,800 datetimes in Python was most of a big chart's cost."""
+
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s) - 2440587.5) * 86400.0",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8", **extra
+        )
+
+
+def _split_by_density(points: list[tuple[float, float, bool]]) -> tuple[list, list]:
+    """(dense, sparse) readings of one source, each as (t, depth, provisional)."""
+    dense, sparse = [], []
+    for i, point in enumerate(points):
+        before = point[0] - points[i - 1][0] if i else math.inf
+        after = points[i + 1][0] - point[0] if i + 1 < len(points) else math.inf
+        (dense if min(before, after) <= DENSE_NEIGHBOUR_S else sparse).append(point)
+    return dense, sparse
+
+
 async def hydrograph_aget(
     *, well_id: int, start: datetime | None, end: datetime | None, max_points: int
 ) -> dict[str, Any]:
-    """A well's series for the hydrograph: manual and transducer readings as separate
-    series (the transducer one downsampled to ``max_points`` by min/max buckets when the
-    range holds more), provisional readings marked, and readings without a value (dry,
-    obstructed) as markers. Gaps longer than a few sampling intervals are breaks."""
+    """A well's series for the hydrograph. Readings are drawn by what they look like, not
+    where they came from: dense, regular runs (loggers, live or imported) as a line, the
+    rest (field visits) as dots; provisional ones apart; readings without a value (dry,
+    obstructed) as markers. Each reading is sent once. When the range holds more than
+    ``max_points``, every series is thinned in proportion, keeping each time bucket's
+    shallowest and deepest reading."""
     readings = observation_queryset(
         well_id=well_id,
         filters=ObservationFilters(start=start, end=end),
         objects=reading(Observation),
-    ).values_list("observed_at", "depth_to_water_ft", "source", "data_quality", "level_status")
-    manual, logged, logged_provisional, manual_provisional, no_value = [], [], [], [], []
-    async for observed_at, depth, source, quality, status in readings:
-        at = observed_at.timestamp()
+    ).values_list(
+        EpochSeconds("observed_at"), "depth_to_water_ft", "source", "data_quality", "level_status"
+    )
+    by_source: dict[str, list[tuple[float, float, bool]]] = {}
+    no_value = []
+    async for at, depth, source, quality, status in readings:
+        at = round(at, 3)  # julianday's float arithmetic: back to whole milliseconds
         if depth is None:
             no_value.append((at, status))
-        elif source == Observation.Source.TRANSDUCER:
-            (logged_provisional if quality == "provisional" else logged).append((at, depth))
         else:
-            manual.append((at, depth))
-            if quality == "provisional":
-                manual_provisional.append((at, depth))
-    total = len(manual) + len(logged) + len(logged_provisional) + len(no_value)
-    downsampled = total - len(no_value) > max_points
+            by_source.setdefault(source, []).append((at, depth, quality == "provisional"))
+    dense, sparse = [], []
+    for points in by_source.values():
+        source_dense, source_sparse = _split_by_density(points)
+        dense += source_dense
+        sparse += source_sparse
+    dense.sort()
+    sparse.sort()
+    series = {
+        "points": [(t, d) for t, d, provisional in sparse if not provisional],
+        "provisional": [(t, d) for t, d, provisional in sparse if provisional],
+        "line": [(t, d) for t, d, provisional in dense if not provisional],
+        "line_provisional": [(t, d) for t, d, provisional in dense if provisional],
+    }
+    with_value = len(dense) + len(sparse)
+    total = with_value + len(no_value)
+    downsampled = with_value > max_points
     if downsampled:
-        budget = max(2, (max_points - len(manual)) // 2)
-        logged_count = len(logged) + len(logged_provisional) or 1
-        logged = _min_max_buckets(logged, max(1, budget * len(logged) // logged_count))
-        logged_provisional = _min_max_buckets(
-            logged_provisional, max(1, budget * len(logged_provisional) // logged_count)
-        )
-    depths = [d for _, d in manual + logged + logged_provisional]
-    # Manual visits are monthly: a season without one is a gap. Loggers read hourly.
-    logger_gap_s = 10 * 86400 if downsampled else 6 * 3600
+        # Share the budget fairly, smallest series first: a series that fits its share
+        # (thirty field visits beside 262,800 logger readings) is kept whole and leaves the
+        # rest to the others; a bigger one keeps each bucket's min and max.
+        remaining = max_points
+        by_size = sorted(series, key=lambda name: len(series[name]))
+        for left, name in zip(range(len(by_size), 0, -1), by_size, strict=True):
+            share = remaining // left
+            if len(series[name]) > share:
+                series[name] = _min_max_buckets(series[name], max(1, share // 2))
+            remaining -= len(series[name])
+    depths = [d for points in series.values() for _, d in points]
+    line_gap = OVERVIEW_GAP_S if downsampled else DENSE_GAP_S
     return {
         "total": total,
         "downsampled": downsampled,
-        "plotted": len(manual) + len(logged) + len(logged_provisional) + len(no_value),
+        "plotted": sum(len(points) for points in series.values()) + len(no_value),
         "min_depth_to_water_ft": min(depths) if depths else None,
         "max_depth_to_water_ft": max(depths) if depths else None,
-        "manual": _with_breaks(manual, gap_s=100 * 86400).__dict__,
-        "transducer": _with_breaks(logged, gap_s=logger_gap_s).__dict__,
-        "transducer_provisional": _with_breaks(logged_provisional, gap_s=logger_gap_s).__dict__,
-        # Provisional manual readings, ringed on top of their dots.
+        "points": _with_breaks(series["points"], gap_s=SPARSE_GAP_S).__dict__,
         "provisional": ChartSeries(
-            [a for a, _ in manual_provisional], [d for _, d in manual_provisional]
+            [t for t, _ in series["provisional"]], [d for _, d in series["provisional"]]
         ).__dict__,
+        "line": _with_breaks(series["line"], gap_s=line_gap).__dict__,
+        "line_provisional": _with_breaks(series["line_provisional"], gap_s=line_gap).__dict__,
         "no_value": {"t": [a for a, _ in no_value], "status": [s for _, s in no_value]},
     }
 

@@ -34,6 +34,7 @@ from .models import (
     lexicon_errors,
     lexicon_vocabulary,
 )
+from .trends import well_trend
 from .vocabulary import LEXICON
 
 
@@ -210,6 +211,7 @@ def observation_create_many(*, site_no: str, readings: list[dict[str, Any]]) -> 
         ):
             raise conflict_for_constraint("observation_unique_well_time")
         created = Observation.objects.bulk_create(observations)
+        well_summaries_refresh(well_ids=[well.pk])
         event_publish_on_commit(
             kind="observations.created",
             payload={"site_no": well.site_no, "observation_ids": [o.pk for o in created]},
@@ -502,30 +504,13 @@ def local_admin_ensure(*, username: str, password_file: Path) -> tuple[str, bool
     return password, created
 
 
-def _least_squares_slope(points: list[tuple[float, float]]) -> float | None:
-    if len(points) < 2:
-        return None
-    n = len(points)
-    mean_x = sum(x for x, _ in points) / n
-    mean_y = sum(y for _, y in points) / n
-    spread = sum((x - mean_x) ** 2 for x, _ in points)
-    if spread == 0:
-        return None
-    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
-
-
-def _well_summary(well_id: int, readings: list[tuple[datetime, float | None]], now: datetime):
-    values = [depth for _, depth in readings if depth is not None]
+def _well_summary(well_id: int, readings: list[tuple[datetime, float | None, str]], now: datetime):
+    """A well's summary from its readings as (observed_at, depth, level_status), in time
+    order. The trend is trends.well_trend's: seasonal, robust, over the period it reports."""
+    values = [depth for _, depth, _ in readings if depth is not None]
     last_at = readings[-1][0]
-    with_values = [(at, depth) for at, depth in readings if depth is not None]
-    trend = None
-    window = [(at, d) for at, d in with_values if at >= last_at - timedelta(days=3653)]
-    if window and (window[-1][0] - window[0][0]).days >= 30:
-        seconds_per_year = 365.25 * 86400
-        slope = _least_squares_slope(
-            [((at - window[0][0]).total_seconds() / seconds_per_year, d) for at, d in window]
-        )
-        trend = round(slope, 4) if slope is not None else None
+    with_values = [(at, depth) for at, depth, _ in readings if depth is not None]
+    trend = well_trend(readings)
     change = None
     if with_values:
         latest_at, latest_depth = with_values[-1]
@@ -542,10 +527,39 @@ def _well_summary(well_id: int, readings: list[tuple[datetime, float | None]], n
         min_depth_to_water_ft=min(values) if values else None,
         median_depth_to_water_ft=statistics.median(values) if values else None,
         max_depth_to_water_ft=max(values) if values else None,
-        trend_ft_per_year=trend,
+        trend_ft_per_year=round(trend.slope_ft_per_year, 4) if trend else None,
+        trend_p_value=round(trend.p_value, 6) if trend else None,
+        trend_start=trend.start if trend else None,
+        trend_end=trend.end if trend else None,
+        trend_months=trend.months if trend else None,
         change_12_months_ft=change,
         computed_at=now,
     )
+
+
+_SUMMARY_COLUMNS = ("well_id", "observed_at", "depth_to_water_ft", "level_status")
+
+
+def well_summaries_refresh(*, well_ids: Iterable[int]) -> int:
+    """Recompute these wells' summaries in the caller's transaction, so that a write and
+    the figures it changes commit together (a page never shows a summary older than the
+    readings under it). Returns how many wells have a summary now."""
+    ids = sorted(set(well_ids))
+    if not ids:
+        return 0
+    now = datetime.now(UTC)
+    summaries = []
+    for well_id in ids:
+        readings = list(
+            Observation.objects.filter(well_id=well_id)
+            .order_by("observed_at")
+            .values_list(*_SUMMARY_COLUMNS[1:])
+        )
+        if readings:
+            summaries.append(_well_summary(well_id, readings, now))
+    WellSummary.objects.filter(well_id__in=ids).delete()
+    WellSummary.objects.bulk_create(summaries)
+    return len(summaries)
 
 
 def well_summaries_rebuild(*, on_progress: ProgressCallback | None = None) -> int:
@@ -557,17 +571,17 @@ def well_summaries_rebuild(*, on_progress: ProgressCallback | None = None) -> in
     current_id, readings = None, []
     stream = (
         Observation.objects.order_by("well_id", "observed_at")
-        .values_list("well_id", "observed_at", "depth_to_water_ft")
+        .values_list(*_SUMMARY_COLUMNS)
         .iterator(chunk_size=20_000)
     )
-    for well_id, observed_at, depth in stream:
+    for well_id, observed_at, depth, status in stream:
         if well_id != current_id and readings:
             summaries.append(_well_summary(current_id, readings, now))
             if on_progress:
                 on_progress(len(readings))
             readings = []
         current_id = well_id
-        readings.append((observed_at, depth))
+        readings.append((observed_at, depth, status))
     if readings:
         summaries.append(_well_summary(current_id, readings, now))
         if on_progress:

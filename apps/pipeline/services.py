@@ -12,7 +12,7 @@ from django.db import transaction
 
 from apps.monitoring.events import event_publish_on_commit
 from apps.monitoring.models import Location, Well
-from apps.monitoring.services import observation_bulk_insert
+from apps.monitoring.services import observation_bulk_insert, well_summaries_refresh
 
 from .parsers import FileFormatError, detect_format, read_rows
 from .timeparse import zone_named
@@ -82,6 +82,8 @@ def waterlevels_import(
     if summary.errors:
         return summary
 
+    touched: set[int] = set()
+
     def valid_rows():
         # Every row is validated; rows are handed on for writing only while the file is
         # still clean. The transaction below is rolled back if any row was not.
@@ -91,6 +93,7 @@ def waterlevels_import(
             if isinstance(result, list):
                 summary.errors.extend(result)
             elif not summary.errors:
+                touched.add(result[0])  # the well: its summary is refreshed below
                 yield result
 
     with transaction.atomic():
@@ -106,6 +109,7 @@ def waterlevels_import(
             summary.imported = inserted
             summary.already_present = summary.rows - inserted
         if not summary.errors and not dry_run:
+            well_summaries_refresh(well_ids=touched)
             event_publish_on_commit(
                 kind="import.completed",
                 payload={"path": path.name, "imported": summary.imported},

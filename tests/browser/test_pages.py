@@ -1,12 +1,14 @@
 """The pages in a real browser: the figures a reader sees, filters and pages, the
 hydrograph's points, and readings arriving live, with no console errors."""
 
-from datetime import UTC, datetime
+import math
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
 from apps.monitoring.models import Observation, Well
+from tests.support.server import UvicornServer
 
 from .conftest import screenshot
 
@@ -127,3 +129,63 @@ def test_pages_are_readable_on_a_phone(site, browser):
     screenshot(page, "well-phone")
     context.close()
     assert errors == []
+
+
+def test_an_imported_logger_file_is_thinned_and_drawn_as_a_line(transactional_db, pages):
+    """Issue 24: 262,800 hourly readings imported (source "import", not "transducer") were
+    sent whole, every point twice, and drawn as dots. Now: thinned by density, once each,
+    a line; the response stays small. Draw time is printed for docs/benchmarks.md."""
+    from apps.monitoring.services import observation_bulk_insert, well_summaries_refresh
+    from tests.monitoring.factories import well_create
+
+    well = well_create(site_no="LOGGER01")
+    start = datetime(1995, 1, 1, tzinfo=UTC)
+    hourly = (
+        (well.pk, start + timedelta(hours=h), round(80 + 5 * math.sin(h / 1400), 3))
+        for h in range(262_800)
+    )
+    observation_bulk_insert(
+        rows=((*row, "static", "approved", "import") for row in hourly),
+        columns=(
+            "well_id",
+            "observed_at",
+            "depth_to_water_ft",
+            "level_status",
+            "data_quality",
+            "source",
+        ),
+    )
+    visits = [start + timedelta(days=365 * y + 100, hours=7, minutes=30) for y in range(30)]
+    Observation.objects.bulk_create(
+        Observation(well=well, observed_at=at, depth_to_water_ft=81.0, data_quality="approved")
+        for at in visits
+    )
+    well_summaries_refresh(well_ids=[well.pk])
+    server = UvicornServer().start()
+    try:
+        page = pages()
+        sizes = []
+        page.on(
+            "response",
+            lambda r: "/hydrograph" in r.url and sizes.append(len(r.body())),
+        )
+        page.goto(f"{server.url}/wells/LOGGER01/")
+        page.wait_for_function(
+            "document.getElementById('hydrograph').dataset.loading === 'false'", timeout=60_000
+        )
+        chart = page.locator("#hydrograph")
+        assert int(chart.get_attribute("data-total")) == 262_800 + 30
+        assert chart.get_attribute("data-downsampled") == "true"
+        assert int(chart.get_attribute("data-points")) <= 2_000 + 10
+        assert sizes and sizes[0] < 500_000, sizes
+        data = httpx.get(f"{server.url}/api/wells/LOGGER01/hydrograph?max_points=2000").json()
+        # The visits, as dots, each once (a year apart: the line between them breaks).
+        assert len([d for d in data["points"]["depth"] if d is not None]) == 30
+        assert len([d for d in data["line"]["depth"] if d is not None]) > 1_500
+        print(
+            f"\nhydrograph of 262,830 readings: {sizes[0]} bytes, drawn in "
+            f"{chart.get_attribute('data-draw-ms')} ms"
+        )
+        screenshot(page, "well-logger-import")
+    finally:
+        server.stop()

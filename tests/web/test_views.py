@@ -87,12 +87,13 @@ async def test_hydrograph_data(async_client):
     assert full["total"] == 4900 + 7 + 1 and full["plotted"] == full["total"]
     assert not full["downsampled"]
     # The 100-hour outage is one break (a null) in the logger line.
-    assert full["transducer"]["depth"].count(None) == 1
-    assert len(full["manual"]["t"]) == 7 and len(full["provisional"]["t"]) == 7
+    assert full["line"]["depth"].count(None) == 1
+    # The seven provisional visits are sent once, as provisional (not also as points).
+    assert full["points"]["t"] == [] and len(full["provisional"]["t"]) == 7
     assert full["no_value"]["status"] == ["dry"]
     overview = (await async_client.get("/api/wells/HG0001/hydrograph?max_points=500")).json()
     assert overview["downsampled"] and overview["plotted"] <= 520
-    depths = [d for d in overview["transducer"]["depth"] if d is not None]
+    depths = [d for d in overview["line"]["depth"] if d is not None]
     assert min(depths) == 50.0 and max(depths) == pytest.approx(52.3)  # extremes kept
     ranged = (
         await async_client.get(

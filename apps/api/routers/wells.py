@@ -345,11 +345,13 @@ class HydrographQuery(Schema):
     summary="A well's series for a chart",
 )
 async def hydrograph(request: HttpRequest, site_no: str, query: Query[HydrographQuery]):
-    """Manual and transducer readings as separate series (times in epoch seconds), gaps in
-    the record as breaks (null depths), provisional readings and readings without a value
-    (dry, obstructed) as their own series. More than ``max_points`` in the range are
-    downsampled by min/max buckets (``downsampled`` says so); ask for a narrower range for
-    full resolution."""
+    """The series to draw (times in epoch seconds, UTC): ``line`` and ``line_provisional``
+    hold dense, regular runs (loggers, live or imported: any reading within a day of
+    another from the same source), ``points`` and ``provisional`` the rest (field visits),
+    ``no_value`` the dry or obstructed visits; each reading appears once, and gaps in a
+    line are breaks (null depths). More than ``max_points`` in the range are thinned by
+    min/max buckets, every series in proportion (``downsampled`` says so); ask for a
+    narrower range for full resolution."""
     start, end = _time_range(query.start, query.end)
     well_id = await selectors.well_aget_id(site_no=site_no)
     if well_id is None:

@@ -10,31 +10,44 @@
   let plot = null;
   let range = {};
 
-  function tablesFrom(d) {
-    const top = d.min_depth_to_water_ft === null ? 0 : d.min_depth_to_water_ft;
+  // The depth axis: the data's range with a margin; markers for visits without a value
+  // sit on its top edge, outside the data, so they are never read as a measurement.
+  function depthRange(d) {
+    const low = d.min_depth_to_water_ft === null ? 0 : d.min_depth_to_water_ft;
+    const high = d.max_depth_to_water_ft === null ? 1 : d.max_depth_to_water_ft;
+    const margin = Math.max((high - low) * 0.06, 0.5);
+    return [low - margin, high + margin];
+  }
+
+  function tablesFrom(d, range) {
     return [
-      [d.manual.t, d.manual.depth],
-      [d.transducer.t, d.transducer.depth],
-      [d.transducer_provisional.t, d.transducer_provisional.depth],
+      [d.points.t, d.points.depth],
+      [d.line.t, d.line.depth],
+      [d.line_provisional.t, d.line_provisional.depth],
       [d.provisional.t, d.provisional.depth],
-      // No value to plot: a marker at the top of the axis (the shallowest depth shown).
-      [d.no_value.t, d.no_value.t.map(function () { return top; })],
+      [d.no_value.t, d.no_value.t.map(function () { return range[0]; })],
     ];
   }
 
-  function options(width) {
+  function options(width, range) {
     const markersOnly = function () { return null; };
+    const narrow = width < 480;
     return {
       width: width,
       height: Math.max(260, Math.min(420, Math.round(width * 0.45))),
-      scales: { x: { time: true }, y: { dir: -1 } },  // deeper is lower
-      axes: [{}, { label: "Depth to water (ft below land surface)", size: 70 }],
+      // Times are drawn in UTC, the zone the axis and legend name (not the browser's).
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"); },
+      scales: { x: { time: true }, y: { dir: -1, range: function () { return range; } } },  // deeper is lower
+      axes: [
+        { label: "Time (UTC)", labelSize: 20 },
+        { label: narrow ? "Depth (ft)" : "Depth to water (ft below land surface)", size: narrow ? 50 : 70 },
+      ],
       cursor: { drag: { x: true, y: false, setScale: false } },
       series: [
         { label: "Time (UTC)" },
-        { label: "Manual", stroke: "#1f6feb", width: 1.5, points: { show: true, size: 6, fill: "#1f6feb" } },
-        { label: "Transducer", stroke: "#2da44e", width: 1, points: { show: false } },
-        { label: "Transducer (provisional)", stroke: "#d4700a", width: 1, dash: [4, 3], points: { show: false } },
+        { label: "Visits", stroke: "#1f6feb", width: 1.5, points: { show: true, size: 6, fill: "#1f6feb" } },
+        { label: "Logger", stroke: "#2da44e", width: 1, points: { show: false } },
+        { label: "Logger (provisional)", stroke: "#d4700a", width: 1, dash: [4, 3], points: { show: false } },
         { label: "Provisional", stroke: "#d4700a", width: 0, paths: markersOnly, points: { show: true, size: 9, stroke: "#d4700a", fill: "transparent", width: 1.5 } },
         { label: "Dry / obstructed", stroke: "#cf222e", width: 0, paths: markersOnly, points: { show: true, size: 10, stroke: "#cf222e", fill: "#cf222e" } },
       ],
@@ -51,10 +64,11 @@
   }
 
   function draw(d) {
-    const data = uPlot.join(tablesFrom(d));
+    const range = depthRange(d);
+    const data = uPlot.join(tablesFrom(d, range));
     const width = el.clientWidth || 600;
     if (plot) plot.destroy();
-    plot = new uPlot(options(width), data, el);
+    plot = new uPlot(options(width, range), data, el);
     el.dataset.points = String(d.plotted);
     el.dataset.total = String(d.total);
     el.dataset.downsampled = String(d.downsampled);
@@ -67,9 +81,15 @@
     const params = new URLSearchParams(range);
     params.set("max_points", fullResolution ? "200000" : "2000");
     el.dataset.loading = "true";
+    const started = performance.now();
     return fetch("/api/wells/" + encodeURIComponent(siteNo) + "/hydrograph?" + params)
       .then(function (r) { return r.json(); })
-      .then(function (d) { draw(d); el.dataset.loading = "false"; });
+      .then(function (d) {
+        draw(d);
+        // From request to drawn chart, for the benchmarks (docs/benchmarks.md).
+        el.dataset.drawMs = String(Math.round(performance.now() - started));
+        el.dataset.loading = "false";
+      });
   }
 
   const form = document.getElementById("range");
