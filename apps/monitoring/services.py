@@ -6,6 +6,7 @@ import random
 import secrets
 import statistics
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
@@ -174,10 +175,10 @@ def _observation_errors(
         reading.clean_fields(exclude={"well"})
     except ValidationError as error:
         errors.update(error.message_dict)
-    for field, message in lexicon_errors(
+    for name, message in lexicon_errors(
         reading, Observation.LEXICON_FIELDS, vocabulary=vocabulary
     ).items():
-        errors.setdefault(field, []).append(message)
+        errors.setdefault(name, []).append(message)
     if reading.depth_to_water_ft is None and reading.level_status not in NO_VALUE_STATUSES:
         errors.setdefault("depth_to_water_ft", []).append(
             "A reading without a depth needs a level status that says why "
@@ -352,6 +353,142 @@ def observation_bulk_insert(
             if on_progress:
                 on_progress(len(prepared))
     return inserted
+
+
+# What a re-imported row may say differently about a stored reading (the key is well and
+# time; the source says how it arrived, not what was measured).
+_COMPARED_COLUMNS = (
+    "depth_to_water_ft",
+    "water_level_elevation_ft",
+    "elevation_datum",
+    "measuring_point_height_ft",
+    "method",
+    "level_status",
+    "data_quality",
+    "measured_by",
+    "notes",
+)
+DIFFERENCE_EXAMPLES = 20
+
+
+@dataclass
+class ImportWrite:
+    """What an import wrote: new readings, stored readings the file says differently
+    (``differing``, the first few in ``differences``) and how many of those it replaced."""
+
+    inserted: int = 0
+    differing: int = 0
+    replaced: int = 0
+    differences: list[dict] = field(default_factory=list)
+
+
+def observation_import_rows(
+    *,
+    rows: Iterable[Sequence],
+    columns: Sequence[str],
+    replace: bool = False,
+    batch_size: int = 10_000,
+    on_progress: ProgressCallback | None = None,
+) -> ImportWrite:
+    """Write an import's validated rows in the caller's transaction, through a staging
+    table and set-based SQL on both databases (ADR-0005): rows whose (well, time) is new
+    are inserted (the first of any repeated in the file); rows whose key is stored are
+    compared column by column, counted and listed when they differ, and replaced only with
+    ``replace``. Never silently kept, never silently overwritten."""
+    table = Observation._meta.db_table
+    staging = "piezo_import_staging"
+    fillers = [name for name in _OBSERVATION_TEXT_DEFAULTS if name not in columns]
+    all_columns = (*columns, *fillers, "created_at")
+    extra = (*("" for _ in fillers), datetime.now(UTC))
+    column_list = ", ".join(all_columns)
+    compared = [c for c in _COMPARED_COLUMNS if c in all_columns]
+    postgres = connection.vendor == "postgresql"
+    differs = " OR ".join(
+        f"s.{c} IS DISTINCT FROM o.{c}" if postgres else f"s.{c} IS NOT o.{c}" for c in compared
+    )
+    with connection.cursor() as cursor:
+        if postgres:
+            cursor.execute(
+                f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS "
+                f"SELECT {column_list} FROM {table} WITH NO DATA"
+            )
+            copied = 0
+            with cursor.copy(f"COPY {staging} ({column_list}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row, *extra))
+                    copied += 1
+                    if on_progress and copied % batch_size == 0:
+                        on_progress(batch_size)
+            if on_progress:
+                on_progress(copied % batch_size)
+            # One row per key: the first the file gave.
+            first = (
+                f"(SELECT DISTINCT ON (well_id, observed_at) {column_list} FROM {staging} "
+                "ORDER BY well_id, observed_at, ctid)"
+            )
+        else:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{staging}")
+            cursor.execute(
+                f"CREATE TEMP TABLE {staging} AS SELECT {column_list} FROM {table} WHERE 0"
+            )
+            placeholders = ", ".join(["%s"] * len(all_columns))
+            sql = f"INSERT INTO {staging} ({column_list}) VALUES ({placeholders})"
+            extra = (*extra[:-1], _sqlite_datetime(extra[-1]))
+            datetime_positions = [i for i, name in enumerate(columns) if name.endswith("_at")]
+            iterator = iter(rows)
+            while batch := list(islice(iterator, batch_size)):
+                prepared = []
+                for row in batch:
+                    values = [*row, *extra]
+                    for position in datetime_positions:
+                        values[position] = _sqlite_datetime(values[position])
+                    prepared.append(values)
+                cursor.executemany(sql, prepared)
+                if on_progress:
+                    on_progress(len(prepared))
+            first = (
+                f"(SELECT {column_list} FROM {staging} WHERE rowid IN "
+                f"(SELECT MIN(rowid) FROM {staging} GROUP BY well_id, observed_at))"
+            )
+        matched = (
+            f"FROM {first} s JOIN {table} o "
+            "ON o.well_id = s.well_id AND o.observed_at = s.observed_at"
+        )
+        cursor.execute(f"SELECT COUNT(*) {matched} WHERE {differs}")
+        result = ImportWrite(differing=cursor.fetchone()[0])
+        if result.differing:
+            pairs = ", ".join(f"o.{c}, s.{c}" for c in compared)
+            cursor.execute(
+                f"SELECT w.site_no, s.observed_at, {pairs} {matched} "
+                f"JOIN {Well._meta.db_table} w ON w.id = s.well_id WHERE {differs} "
+                f"ORDER BY s.well_id, s.observed_at LIMIT {DIFFERENCE_EXAMPLES}"
+            )
+            for site_no, observed_at, *values in cursor.fetchall():
+                if isinstance(observed_at, str):  # SQLite's naive UTC text
+                    observed_at = datetime.fromisoformat(observed_at).replace(tzinfo=UTC)
+                changes = {
+                    c: [values[2 * i], values[2 * i + 1]]
+                    for i, c in enumerate(compared)
+                    if values[2 * i] != values[2 * i + 1]
+                }
+                result.differences.append(
+                    {"site_no": site_no, "observed_at": observed_at, "changes": changes}
+                )
+        if replace and result.differing:
+            assignments = ", ".join(f"{c} = s.{c}" for c in compared)
+            cursor.execute(
+                f"UPDATE {table} AS o SET {assignments} FROM {first} s "
+                "WHERE o.well_id = s.well_id AND o.observed_at = s.observed_at "
+                f"AND ({differs})"
+            )
+            result.replaced = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {first} s "
+            "WHERE true ON CONFLICT (well_id, observed_at) DO NOTHING"
+        )
+        result.inserted = cursor.rowcount
+        cursor.execute(f"DROP TABLE {staging}")
+    return result
 
 
 def _sqlite_datetime(value: datetime | None) -> str | None:

@@ -131,3 +131,15 @@ def read_rdb(path: Path) -> tuple[list[str], Iterator[tuple[int, Row]]]:
                 yield number, dict(zip(columns, (v.strip() for v in values), strict=False))
 
     return columns, rows()
+
+
+def data_lines(path: Path) -> int | None:
+    """About how many data rows a file holds (lines that are not blank, comments or
+    headers), for a progress bar's total and ETA; None when it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            lines = sum(1 for line in handle if line.strip() and not line.startswith(b"#"))
+        headers = 2 if detect_format(path) == "usgs-rdb" else 1  # RDB has a format line too
+    except (OSError, FileFormatError):
+        return None  # the import itself says what is wrong with the file
+    return max(0, lines - headers)

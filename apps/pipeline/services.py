@@ -1,8 +1,9 @@
 """Imports. Each import is all or nothing: the file is read once, streaming, inside one
 transaction that validates every row, collects every problem and writes the rows while the
 file is clean; if any row was not, the transaction is rolled back. Readings already stored
-are skipped, so the same file twice adds nothing. Memory stays flat with the file's size.
-See ADR-0005."""
+are not added again, so the same file twice adds nothing; a stored reading that the file
+says differently is counted and listed, and replaced only when asked (``replace``). Memory
+stays flat with the file's size. See ADR-0005."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from django.db import transaction
 
 from apps.monitoring.events import event_publish_on_commit
 from apps.monitoring.models import Location, Well
-from apps.monitoring.services import observation_bulk_insert, well_summaries_refresh
+from apps.monitoring.services import observation_import_rows, well_summaries_refresh
 
 from .parsers import FileFormatError, detect_format, read_rows
 from .timeparse import zone_named
@@ -35,12 +36,20 @@ class ImportSummary:
     dry_run: bool
     rows: int = 0
     imported: int = 0
-    already_present: int = 0
+    already_present: int = 0  # rows whose well and time are stored (same values or not)
+    differing: int = 0  # of those, rows whose values differ from what is stored
+    replaced: int = 0  # of those, rows that replaced the stored values (--replace)
+    differences: list[dict] = field(default_factory=list)  # the first few, stored vs file
     errors: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def kept_differences(self) -> int:
+        """Rows the file says differently from what is stored, and that were not replaced."""
+        return self.differing - self.replaced
 
     def as_dict(self) -> dict:
         return {
@@ -50,6 +59,11 @@ class ImportSummary:
             "rows": self.rows,
             "imported": self.imported,
             "already_present": self.already_present,
+            "differing": self.differing,
+            "replaced": self.replaced,
+            "differences": [
+                {**d, "observed_at": d["observed_at"].isoformat()} for d in self.differences
+            ],
             "errors": [error.as_dict() for error in self.errors],
         }
 
@@ -60,6 +74,8 @@ def waterlevels_import(
     file_format: str | None = None,
     zone_name: str,
     dry_run: bool = False,
+    replace: bool = False,
+    source: str = "import",
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Import a water-level file (CSV field sheet or USGS RDB). Raises FileFormatError
@@ -75,6 +91,7 @@ def waterlevels_import(
         zone=zone,
         wells=dict(Well.objects.values_list("site_no", "pk")),
         vocabulary=Vocabulary(),
+        source=source,
     )
 
     columns, rows = read_rows(path, file_format, aliases=CSV_ALIASES)
@@ -97,17 +114,17 @@ def waterlevels_import(
                 yield result
 
     with transaction.atomic():
-        inserted = observation_bulk_insert(
-            rows=valid_rows(),
-            columns=OBSERVATION_COLUMNS,
-            skip_existing=True,
-            on_progress=on_progress,
+        written = observation_import_rows(
+            rows=valid_rows(), columns=OBSERVATION_COLUMNS, replace=replace, on_progress=on_progress
         )
         if summary.errors or dry_run:
             transaction.set_rollback(True)
         if not summary.errors:
-            summary.imported = inserted
-            summary.already_present = summary.rows - inserted
+            summary.imported = written.inserted
+            summary.already_present = summary.rows - written.inserted
+            summary.differing = written.differing
+            summary.replaced = written.replaced
+            summary.differences = written.differences
         if not summary.errors and not dry_run:
             well_summaries_refresh(well_ids=touched)
             event_publish_on_commit(

@@ -133,8 +133,15 @@ class RowConverter:
     """Converts rows of one file; ``errors`` collects the problems of the last row."""
 
     def __init__(
-        self, *, file_format: str, zone: tzinfo, wells: dict[str, int], vocabulary: Vocabulary
+        self,
+        *,
+        file_format: str,
+        zone: tzinfo,
+        wells: dict[str, int],
+        vocabulary: Vocabulary,
+        source: str = "import",
     ) -> None:
+        self.source = source  # "import", or "transducer" for a logger's download
         self.file_format = file_format
         self.zone = zone
         self.wells = wells
@@ -283,7 +290,7 @@ class RowConverter:
             method,
             status,
             quality,
-            "import",
+            self.source,
             measured_by[:120],
             notes,
         )
@@ -324,7 +331,7 @@ class RowConverter:
             method,
             status,
             quality,
-            "import",
+            self.source,
             get("lev_agency_cd", "")[:120],
             "",
         )

@@ -285,3 +285,51 @@ def test_real_exit_code_and_streams(wells, write_csv):
     imported = manage("import_waterlevels", str(write_csv(VALID)))
     assert imported.returncode == 0, imported.stderr
     assert count() == 3
+
+
+CORRECTED = VALID.replace("101.25,1.5,Static", "101.75,1.5,Static").replace(
+    "102.5,,static,provisional", "102.5,,recently pumped,provisional"
+)
+
+
+def test_a_corrected_file_is_reported_and_kept_until_replace(wells, write_csv):
+    """Issue 24: a corrected file re-imported kept the old values silently (rc 0)."""
+    assert run("import_waterlevels", str(write_csv(VALID))).code == 0
+    corrected = write_csv(CORRECTED, name="corrected.csv")
+    kept = run("import_waterlevels", str(corrected))
+    assert kept.code == 3, kept.err
+    assert "2 rows differ from what is stored and were kept" in kept.out
+    assert "AR0001 2024-05-01T15:30:00+00:00: depth_to_water_ft 101.25 -> 101.75" in kept.out
+    assert "level_status 'static' -> 'recently_pumped'" in kept.out
+    assert "--replace replaces them" in kept.err
+    stored = Observation.objects.get(well__site_no="AR0001", observed_at__month=5)
+    assert stored.depth_to_water_ft == 101.25  # kept, and said so
+    report = run("import_waterlevels", str(corrected), "--output", "json").json()
+    assert (report["imported"], report["differing"], report["replaced"]) == (0, 2, 0)
+    assert report["differences"][0]["changes"] == {"depth_to_water_ft": [101.25, 101.75]}
+    dry = run("import_waterlevels", str(corrected), "--replace", "--dry-run")
+    assert dry.code == 0 and "would replace them" in dry.out
+    assert Observation.objects.get(pk=stored.pk).depth_to_water_ft == 101.25
+    replaced = run("import_waterlevels", str(corrected), "--replace")
+    assert replaced.code == 0 and "2 rows differ from what is stored: replaced them" in replaced.out
+    assert Observation.objects.get(pk=stored.pk).depth_to_water_ft == 101.75
+    assert count() == 3
+    # Nothing differs any more: a plain re-import is quiet and succeeds.
+    again = run("import_waterlevels", str(corrected))
+    assert again.code == 0 and "differ" not in again.out
+
+
+def test_a_logger_download_can_be_imported_as_transducer_readings(wells, write_csv):
+    path = write_csv(f"{HEADER}\nAR0001,2024-01-15 09:30,100,,,,,,,\n")
+    assert run("import_waterlevels", str(path), "--source", "transducer").code == 0
+    assert Observation.objects.get().source == "transducer"
+
+
+def test_the_summary_is_refreshed_by_an_import(wells, write_csv):
+    from apps.monitoring.models import WellSummary
+
+    assert run("import_waterlevels", str(write_csv(VALID))).code == 0
+    summary = WellSummary.objects.get(well__site_no="AR0001")
+    assert summary.observation_count == 2 and summary.last_depth_to_water_ft == 102.5
+    assert run("import_waterlevels", str(write_csv(CORRECTED)), "--replace").code == 0
+    assert WellSummary.objects.get(well__site_no="AR0001").max_depth_to_water_ft == 102.5

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from apps.pipeline.parsers import FileFormatError
+from apps.pipeline.parsers import FileFormatError, data_lines
 from apps.pipeline.services import FORMATS, waterlevels_import
 from apps.pipeline.timeparse import TimeError
 
@@ -17,8 +17,10 @@ class Command(BaseCommand):
     help = (
         "Import water levels, all or nothing: if any row is invalid nothing is written and "
         "every problem is listed by row (the file's line number), column and value. Rows "
-        "already stored (same well and time) are skipped, so importing a file twice adds "
-        "nothing. Naive times are local time in --timezone, with that date's DST offset."
+        "already stored (same well and time) are not added again, so importing a file twice "
+        "adds nothing; stored readings the file says differently are listed and kept (exit "
+        "status 3) unless --replace. Naive times are local time in --timezone, with that "
+        "date's DST offset."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,10 +34,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Validate and report; write nothing."
         )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Replace stored readings that the file says differently (same well and "
+            "time, other values). Without it they are kept, listed, and the exit status is 3.",
+        )
+        parser.add_argument(
+            "--source",
+            choices=("import", "transducer", "manual"),
+            default="import",
+            help="What the readings are: 'transducer' for a logger's download (default "
+            "'import'). The hydrograph draws dense data as a line whatever the source.",
+        )
         parser.add_argument("--output", choices=("text", "json"), default="text")
 
     def handle(self, *args, **options) -> None:
         progress = tqdm(
+            total=data_lines(options["path"]),  # so the bar shows the total and an ETA
             unit=" rows",
             unit_scale=True,
             desc="importing",
@@ -49,6 +65,8 @@ class Command(BaseCommand):
                     file_format=options["format"],
                     zone_name=options["timezone"] or settings.PIEZO_LOCAL_TIMEZONE,
                     dry_run=options["dry_run"],
+                    replace=options["replace"],
+                    source=options["source"],
                     on_progress=progress.update,
                 )
         except (FileFormatError, TimeError) as exc:
@@ -65,7 +83,33 @@ class Command(BaseCommand):
                     f"({summary.already_present} already present)."
                 )
             )
+            self._differences(summary)
         if not summary.ok:
             raise CommandError(
                 f"{len(summary.errors)} problem(s) in {summary.path}; nothing was imported."
             )
+        if summary.kept_differences:
+            # Imported, but not everything the file says is stored: a script must notice.
+            raise CommandError(
+                f"{summary.kept_differences} row(s) of {summary.path} differ from the stored "
+                "readings and were kept as stored; --replace replaces them.",
+                returncode=3,
+            )
+
+    def _differences(self, summary) -> None:
+        if not summary.differing:
+            return
+        if summary.replaced:
+            verb = "would replace" if summary.dry_run else "replaced"
+            head = f"{summary.differing} rows differ from what is stored: {verb} them."
+        else:
+            head = (
+                f"{summary.differing} rows differ from what is stored and were kept as "
+                "stored; run again with --replace to replace them:"
+            )
+        self.stdout.write(self.style.WARNING(head))
+        for d in summary.differences:
+            changes = ", ".join(f"{c} {old!r} -> {new!r}" for c, (old, new) in d["changes"].items())
+            self.stdout.write(f"  {d['site_no']} {d['observed_at'].isoformat()}: {changes}")
+        if summary.differing > len(summary.differences):
+            self.stdout.write(f"  ... and {summary.differing - len(summary.differences)} more")
