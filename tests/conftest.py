@@ -23,7 +23,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             transactional = db_marker.kwargs.get(
                 "transaction", db_marker.args[0] if db_marker.args else False
             )
-            item.add_marker(pytest.mark.django_db(transaction=transactional, databases="__all__"))
+            # Prepended, so it is the closest marker even beside a function's own.
+            item.add_marker(
+                pytest.mark.django_db(transaction=transactional, databases="__all__"), append=False
+            )
         marker = item.get_closest_marker("only_on")
         if marker and marker.args[0] != connection.vendor:
             deselected.append(item)

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, Strict, field_validator
 
+from apps.monitoring.plausibility import flags_list
 from apps.monitoring.storable import text_problem
 
 EARLIEST_MEASUREMENT = datetime(1800, 1, 1, tzinfo=UTC)
@@ -182,6 +183,13 @@ class ObservationOut(Schema):
     source: str
     measured_by: str
     notes: str
+    # Plausibility warnings (negative_not_flowing, outside_range, jump): stored as given.
+    flags: list[str]
+
+    @staticmethod
+    def resolve_flags(obj) -> list[str]:
+        text = obj["flags"] if isinstance(obj, dict) else obj.flags
+        return text if isinstance(text, list) else flags_list(text)
 
 
 class SeriesSummaryOut(Schema):

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from . import plausibility
 from .admin_scale import (
     BoundedCountPaginator,
     ObservedFilter,
@@ -162,6 +163,23 @@ class LocationAdmin(admin.ModelAdmin):
     search_fields = ("county", "state", "huc")
 
 
+class PlausibilityFilter(admin.SimpleListFilter):
+    """Readings stored with a plausibility warning (apps/monitoring/plausibility.py)."""
+
+    title = "plausibility"
+    parameter_name = "flag"
+
+    def lookups(self, request, model_admin):
+        return [("any", "Any warning"), *plausibility.FLAGS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() == "any":
+            return queryset.exclude(flags="")
+        if self.value() in plausibility.FLAGS:
+            return queryset.filter(flags__contains=self.value())
+        return queryset
+
+
 @admin.register(Observation)
 class ObservationAdmin(admin.ModelAdmin):
     """Readings, newest first. At millions of rows every query here is served by an index
@@ -176,9 +194,11 @@ class ObservationAdmin(admin.ModelAdmin):
         "data_quality",
         "method",
         "source",
+        "flags",
     )
     list_filter = (
         ObservedFilter,
+        PlausibilityFilter,
         "source",
         lexicon_filter("data_quality", LexiconTerm.Category.DATA_QUALITY, "data quality"),
         lexicon_filter("level_status", LexiconTerm.Category.LEVEL_STATUS, "level status"),

@@ -23,6 +23,7 @@ CSV_FIELDS = (
     "elevation_datum",
     "measuring_point_height_ft",
     "notes",
+    "flags",
 )
 CHUNK_SIZE = 5000
 # Rows formatted between two turns of the event loop. Formatting is CPU on the loop: a

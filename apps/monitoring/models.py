@@ -324,6 +324,12 @@ class Observation(models.Model):
     sensor = models.ForeignKey(
         Sensor, on_delete=models.SET_NULL, null=True, blank=True, related_name="observations"
     )
+    flags = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        help_text="Plausibility warnings, comma-separated (apps/monitoring/plausibility.py).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

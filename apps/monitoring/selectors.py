@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from apps.core.singleflight import SingleFlight
 
+from . import plausibility
 from .asyncdriver import on_own_connection, read_path, reading, release
 from .models import (
     Contact,
@@ -54,6 +55,7 @@ OBSERVATION_FIELDS = (
     "source",
     "measured_by",
     "notes",
+    "flags",
 )
 
 
@@ -274,6 +276,7 @@ def observation_payloads(*, ids: list[int]) -> list[dict[str, Any]]:
     return [
         {
             **{field: row[field] for field in OBSERVATION_FIELDS},
+            "flags": plausibility.flags_list(row["flags"]),
             "observed_at": row["observed_at"].isoformat(),
             "site_no": row["well__site_no"],
         }
@@ -321,9 +324,15 @@ def _page_queryset(
     return readings.values(*OBSERVATION_FIELDS)
 
 
+def _api_row(row: dict) -> dict:
+    """A reading as the API shows it: its plausibility flags as a list."""
+    row["flags"] = plausibility.flags_list(row["flags"])
+    return row
+
+
 def _page_rows(rows: list[dict], limit: int, backwards: bool) -> tuple[list[dict], bool]:
     more = len(rows) > limit
-    rows = rows[:limit]
+    rows = [_api_row(row) for row in rows[:limit]]
     if backwards:
         rows.reverse()
     return rows, more
@@ -637,8 +646,8 @@ def _recent(well_id: int, limit: int, objects: Manager) -> QuerySet:
 
 
 async def observation_recent_aget(*, well_id: int, limit: int = 20) -> list[dict[str, Any]]:
-    return [row async for row in _recent(well_id, limit, reading(Observation))]
+    return [_api_row(row) async for row in _recent(well_id, limit, reading(Observation))]
 
 
 def observation_recent_get(*, well_id: int, limit: int = 20) -> list[dict[str, Any]]:
-    return list(_recent(well_id, limit, Observation.objects))
+    return [_api_row(row) for row in _recent(well_id, limit, Observation.objects)]

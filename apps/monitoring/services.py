@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from . import demo
+from . import demo, plausibility
 from .events import event_publish_on_commit
 from .models import (
     NO_VALUE_STATUSES,
@@ -212,6 +212,12 @@ def observation_create_many(*, site_no: str, readings: list[dict[str, Any]]) -> 
         ):
             raise conflict_for_constraint("observation_unique_well_time")
         created = Observation.objects.bulk_create(observations)
+        new_ids = {o.pk for o in created}
+        flagged = observation_flags_apply(
+            well_id=well.pk, start=min(times), is_new=lambda pk, _: pk in new_ids
+        )
+        for observation in created:
+            observation.flags = plausibility.flags_text(flagged.get(observation.pk, []))
         well_summaries_refresh(well_ids=[well.pk])
         event_publish_on_commit(
             kind="observations.created",
@@ -281,7 +287,7 @@ ProgressCallback = Callable[[int], None]
 
 
 # Columns that are NOT NULL without a database default, filled when a caller leaves them out.
-_OBSERVATION_TEXT_DEFAULTS = ("notes", "elevation_datum", "measured_by", "method")
+_OBSERVATION_TEXT_DEFAULTS = ("notes", "elevation_datum", "measured_by", "method", "flags")
 
 
 def observation_bulk_insert(
@@ -380,6 +386,7 @@ class ImportWrite:
     differing: int = 0
     replaced: int = 0
     differences: list[dict] = field(default_factory=list)
+    created_at: datetime | None = None  # every inserted row's: how to find them again
 
 
 def observation_import_rows(
@@ -399,7 +406,8 @@ def observation_import_rows(
     staging = "piezo_import_staging"
     fillers = [name for name in _OBSERVATION_TEXT_DEFAULTS if name not in columns]
     all_columns = (*columns, *fillers, "created_at")
-    extra = (*("" for _ in fillers), datetime.now(UTC))
+    stamp = datetime.now(UTC)
+    extra = (*("" for _ in fillers), stamp)
     column_list = ", ".join(all_columns)
     compared = [c for c in _COMPARED_COLUMNS if c in all_columns]
     postgres = connection.vendor == "postgresql"
@@ -455,7 +463,7 @@ def observation_import_rows(
             "ON o.well_id = s.well_id AND o.observed_at = s.observed_at"
         )
         cursor.execute(f"SELECT COUNT(*) {matched} WHERE {differs}")
-        result = ImportWrite(differing=cursor.fetchone()[0])
+        result = ImportWrite(differing=cursor.fetchone()[0], created_at=stamp)
         if result.differing:
             pairs = ", ".join(f"o.{c}, s.{c}" for c in compared)
             cursor.execute(
@@ -672,6 +680,30 @@ def _well_summary(well_id: int, readings: list[tuple[datetime, float | None, str
         change_12_months_ft=change,
         computed_at=now,
     )
+
+
+def observation_flags_apply(
+    *, well_id: int, start: datetime, is_new: Callable[[int, datetime], bool]
+) -> dict[int, list[str]]:
+    """Judge a well's new readings (``is_new(pk, created_at)``) from ``start`` on against
+    the readings before them, in the caller's transaction, and store their plausibility
+    flags (plausibility.py). Returns the flags by reading id, flagged readings only."""
+    rows = list(
+        Observation.objects.filter(
+            well_id=well_id, observed_at__gte=start - plausibility.RANGE_WINDOW
+        )
+        .order_by("observed_at")
+        .values_list("pk", "observed_at", "depth_to_water_ft", "level_status", "created_at")
+    )
+    judged = [is_new(pk, created_at) for pk, _, _, _, created_at in rows]
+    found = plausibility.series_flags([row[1:4] for row in rows], judge=judged)
+    by_text: dict[str, list[int]] = {}
+    for index, flags in found.items():
+        by_text.setdefault(plausibility.flags_text(flags), []).append(rows[index][0])
+    for text, pks in by_text.items():
+        for start_at in range(0, len(pks), 500):  # SQLite's limit on query parameters
+            Observation.objects.filter(pk__in=pks[start_at : start_at + 500]).update(flags=text)
+    return {rows[index][0]: flags for index, flags in found.items()}
 
 
 _SUMMARY_COLUMNS = ("well_id", "observed_at", "depth_to_water_ft", "level_status")

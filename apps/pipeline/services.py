@@ -10,10 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Min
 
 from apps.monitoring.events import event_publish_on_commit
-from apps.monitoring.models import Location, Well
-from apps.monitoring.services import observation_import_rows, well_summaries_refresh
+from apps.monitoring.models import Location, Observation, Well
+from apps.monitoring.services import (
+    observation_flags_apply,
+    observation_import_rows,
+    well_summaries_refresh,
+)
 
 from .parsers import FileFormatError, detect_format, read_rows
 from .timeparse import zone_named
@@ -40,6 +45,7 @@ class ImportSummary:
     differing: int = 0  # of those, rows whose values differ from what is stored
     replaced: int = 0  # of those, rows that replaced the stored values (--replace)
     differences: list[dict] = field(default_factory=list)  # the first few, stored vs file
+    flagged: list[dict] = field(default_factory=list)  # readings stored with a warning
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -64,8 +70,44 @@ class ImportSummary:
             "differences": [
                 {**d, "observed_at": d["observed_at"].isoformat()} for d in self.differences
             ],
+            "flagged": [{**f, "observed_at": f["observed_at"].isoformat()} for f in self.flagged],
             "errors": [error.as_dict() for error in self.errors],
         }
+
+
+def observations_flag_imported(*, well_ids: set[int], created_at) -> list[dict]:
+    """Judge the readings an import inserted (they share its ``created_at``) and return the
+    flagged ones as (site_no, observed_at, depth, flags), in time order."""
+    firsts = (
+        Observation.objects.filter(well_id__in=well_ids, created_at=created_at)
+        .values("well_id")
+        .annotate(first=Min("observed_at"))
+    )
+    flagged_ids: dict[int, list[str]] = {}
+    for row in firsts:
+        flagged_ids |= observation_flags_apply(
+            well_id=row["well_id"],
+            start=row["first"],
+            is_new=lambda _, stamp: stamp == created_at,
+        )
+    ids = sorted(flagged_ids)
+    readings = [
+        row
+        for start in range(0, len(ids), 500)  # SQLite's limit on query parameters
+        for row in Observation.objects.filter(pk__in=ids[start : start + 500]).values_list(
+            "pk", "well__site_no", "observed_at", "depth_to_water_ft"
+        )
+    ]
+    readings.sort(key=lambda row: (row[1], row[2]))
+    return [
+        {
+            "site_no": site_no,
+            "observed_at": at,
+            "depth_to_water_ft": depth,
+            "flags": flagged_ids[pk],
+        }
+        for pk, site_no, at, depth in readings
+    ]
 
 
 def waterlevels_import(
@@ -117,20 +159,25 @@ def waterlevels_import(
         written = observation_import_rows(
             rows=valid_rows(), columns=OBSERVATION_COLUMNS, replace=replace, on_progress=on_progress
         )
-        if summary.errors or dry_run:
+        if summary.errors:
             transaction.set_rollback(True)
-        if not summary.errors:
-            summary.imported = written.inserted
-            summary.already_present = summary.rows - written.inserted
-            summary.differing = written.differing
-            summary.replaced = written.replaced
-            summary.differences = written.differences
-        if not summary.errors and not dry_run:
-            well_summaries_refresh(well_ids=touched)
-            event_publish_on_commit(
-                kind="import.completed",
-                payload={"path": path.name, "imported": summary.imported},
-            )
+            return summary
+        summary.imported = written.inserted
+        summary.already_present = summary.rows - written.inserted
+        summary.differing = written.differing
+        summary.replaced = written.replaced
+        summary.differences = written.differences
+        # Judged in the transaction, so a dry run reports the warnings it would store.
+        summary.flagged = observations_flag_imported(
+            well_ids=touched, created_at=written.created_at
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+            return summary
+        well_summaries_refresh(well_ids=touched)
+        event_publish_on_commit(
+            kind="import.completed", payload={"path": path.name, "imported": summary.imported}
+        )
     return summary
 
 

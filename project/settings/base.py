@@ -5,7 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from .database import async_driver_enable, database_from_url, readonly_database
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -189,6 +189,12 @@ CACHES = {
 # The largest request body accepted (a batch of 10,000 readings is about 2 MB of JSON):
 # project/bodylimit.py refuses bigger ones with 413 before reading them.
 PIEZO_MAX_BODY_BYTES = env_int("PIEZO_MAX_BODY_BYTES", 10 * 1024 * 1024)
+# Plausibility checks (apps/monitoring/plausibility.py): readings further than this from
+# the well's two-year range (or half that range), or changing more than JUMP plus RATE per
+# day since the previous reading, are stored with a warning flag.
+PIEZO_PLAUSIBLE_MARGIN_FT = env_float("PIEZO_PLAUSIBLE_MARGIN_FT", 10.0)
+PIEZO_PLAUSIBLE_JUMP_FT = env_float("PIEZO_PLAUSIBLE_JUMP_FT", 5.0)
+PIEZO_PLAUSIBLE_RATE_FT_PER_DAY = env_float("PIEZO_PLAUSIBLE_RATE_FT_PER_DAY", 1.0)
 # The loop guard (project/loopguard.py): log each stall of the event loop of this many ms
 # or more with its route and stack. For development and tests; 0 turns it off.
 PIEZO_LOOP_GUARD_MS = env_int("PIEZO_LOOP_GUARD_MS", 0)

@@ -61,6 +61,7 @@ async def test_a_well_feed_sends_each_new_reading_in_the_api_shape():
         "source",
         "measured_by",
         "notes",
+        "flags",
     }
     assert set(reading) == expected_keys  # the REST API's ObservationOut fields
     await ws.disconnect()

@@ -84,6 +84,7 @@ class Command(BaseCommand):
                 )
             )
             self._differences(summary)
+            self._flagged(summary)
         if not summary.ok:
             raise CommandError(
                 f"{len(summary.errors)} problem(s) in {summary.path}; nothing was imported."
@@ -95,6 +96,23 @@ class Command(BaseCommand):
                 "readings and were kept as stored; --replace replaces them.",
                 returncode=3,
             )
+
+    def _flagged(self, summary) -> None:
+        if not summary.flagged:
+            return
+        self.stdout.write(
+            self.style.WARNING(
+                f"{len(summary.flagged)} reading(s) stored with a plausibility warning "
+                "(the admin's plausibility filter lists them):"
+            )
+        )
+        for f in summary.flagged[:20]:
+            self.stdout.write(
+                f"  {f['site_no']} {f['observed_at'].isoformat()} "
+                f"{f['depth_to_water_ft']} ft: {', '.join(f['flags'])}"
+            )
+        if len(summary.flagged) > 20:
+            self.stdout.write(f"  ... and {len(summary.flagged) - 20} more")
 
     def _differences(self, summary) -> None:
         if not summary.differing:
