@@ -295,7 +295,7 @@ class Observation(models.Model):
         IMPORT = "import", "Import"
 
     well = models.ForeignKey(Well, on_delete=models.CASCADE, related_name="observations")
-    observed_at = models.DateTimeField(validators=[validate_aware])
+    observed_at = models.DateTimeField("observed at (UTC)", validators=[validate_aware])
     depth_to_water_ft = models.FloatField(
         null=True,
         blank=True,
@@ -379,7 +379,7 @@ class Sample(TimestampedModel):
     """A water sample taken from a well for chemistry."""
 
     well = models.ForeignKey(Well, on_delete=models.CASCADE, related_name="samples")
-    sampled_at = models.DateTimeField(validators=[validate_aware])
+    sampled_at = models.DateTimeField("sampled at (UTC)", validators=[validate_aware])
     collected_by = models.CharField(max_length=120, blank=True)
     laboratory = models.CharField(max_length=120, blank=True)
     notes = models.TextField(blank=True)

@@ -2,8 +2,12 @@
 naive time is local time in the programme's zone, with the offset that applied on that
 date; a local time that a DST change skips or repeats is an error, never a guess."""
 
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
+
+from apps.monitoring.timepolicy import TimeError, localize
+
+__all__ = ["TimeError", "localize", "parse_field_time", "parse_usgs_time", "zone_named"]
 
 NAIVE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
@@ -33,28 +37,6 @@ USGS_ZONES = {
     "AST": -4,
     "ADT": -3,
 }
-
-
-class TimeError(ValueError):
-    """A time that cannot be read, or that a DST change makes ambiguous or impossible."""
-
-
-def localize(naive: datetime, zone: tzinfo) -> datetime:
-    """``naive`` as a local time in ``zone``; TimeError if DST skips or repeats it."""
-    early, late = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
-    if early.utcoffset() != late.utcoffset():
-        # Both folds are real instants: the clock showed this time twice (DST ended).
-        if early.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive and (
-            late.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive
-        ):
-            raise TimeError(
-                f"is ambiguous: it happened twice in {zone} when DST ended; "
-                "give the offset, e.g. -06:00 or -07:00"
-            )
-        raise TimeError(
-            f"does not exist: {zone} skipped it when DST began; check the time or give the offset"
-        )
-    return early
 
 
 def parse_field_time(text: str, *, zone: tzinfo) -> datetime:

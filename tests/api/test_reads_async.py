@@ -209,7 +209,9 @@ async def test_observation_filters(async_client, data):
     ).json()
     times = [datetime.fromisoformat(r["observed_at"]) for r in body["results"]]
     assert times and min(times) >= datetime(2025, 6, 20, tzinfo=UTC)
-    assert max(times) <= datetime(2025, 6, 25, tzinfo=UTC)
+    # Without an offset, local time in PIEZO_LOCAL_TIMEZONE (America/Denver, MDT in June):
+    # midnight there is 06:00 UTC, and the hourly logger's 06:00 reading is the last one.
+    assert max(times) == datetime(2025, 6, 25, 6, tzinfo=UTC)
     manual = (await async_client.get(url, {"source": "manual", "page_size": 1000})).json()
     assert {r["source"] for r in manual["results"]} == {"manual"}
     approved = (await async_client.get(url, {"data_quality": "approved", "page_size": 1000})).json()
@@ -302,3 +304,13 @@ async def test_csv_export_lets_other_requests_run_every_few_hundred_rows(data, m
     assert sum(lines for _, lines in seen) == rows + 1
     assert max(lines for _, lines in seen) <= exports.FORMAT_STEP
     assert all(after > before for (before, _), (after, _) in zip(seen, seen[1:], strict=False))
+
+
+async def test_a_naive_query_time_that_dst_skips_is_a_400_naming_it(async_client, data):
+    well = await Well.objects.afirst()
+    response = await async_client.get(
+        f"/api/wells/{well.site_no}/observations", {"start": "2025-03-09T02:30"}
+    )
+    assert response.status_code == 400
+    (detail,) = response.json()["detail"]
+    assert detail["loc"] == ["query", "start"] and "does not exist" in detail["msg"]

@@ -189,3 +189,34 @@ def test_an_imported_logger_file_is_thinned_and_drawn_as_a_line(transactional_db
         screenshot(page, "well-logger-import")
     finally:
         server.stop()
+
+
+def test_the_chart_draws_in_utc_whatever_the_browser_zone(transactional_db, browser):
+    """Issue 24: a 23:00 UTC reading hovered as "Time (UTC): 4:00pm" in a Denver browser."""
+    from tests.monitoring.factories import well_create
+
+    well = well_create(site_no="UTC0001")
+    times = [datetime(2025, month, 10, 23, 0, tzinfo=UTC) for month in range(1, 7)]
+    Observation.objects.bulk_create(
+        Observation(well=well, observed_at=at, depth_to_water_ft=40.0 + i)
+        for i, at in enumerate(times)
+    )
+    server = UvicornServer().start()
+    context = browser.new_context(timezone_id="America/Denver")
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/wells/UTC0001/")
+        page.wait_for_function("document.getElementById('hydrograph').dataset.loading === 'false'")
+        shown = page.evaluate(
+            """(t) => {
+                const u = document.getElementById('hydrograph').uplot;
+                u.setCursor({left: u.valToPos(t, 'x'), top: u.valToPos(42, 'y')});
+                return document.querySelector('.u-legend .u-series:first-child').textContent;
+            }""",
+            times[2].timestamp(),
+        )
+        assert "Time (UTC)" in shown and "11:00pm" in shown, shown
+        assert "2025-03-10" in shown
+    finally:
+        context.close()
+        server.stop()

@@ -148,3 +148,20 @@ def test_export_observations():
         ).code
         == 1
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_reads_naive_times_by_the_one_rule():
+    """Without an offset, a time is local in PIEZO_LOCAL_TIMEZONE, as in imports and the
+    API (ADR-0009); a local time that DST skips is an error, never a guess."""
+    well = well_create(site_no="AR0001")
+    for hour in (5, 7):  # 05:00 and 07:00 UTC on 2 May: 23:00 and 01:00 MDT
+        Observation.objects.create(
+            well=well, observed_at=datetime(2024, 5, 2, hour, tzinfo=UTC), depth_to_water_ft=hour
+        )
+    local_day = run("export_observations", "--well", "AR0001", "--start", "2024-05-02")
+    assert [line.split(",")[2] for line in local_day.out.splitlines()[1:]] == ["7.0"]
+    utc_day = run("export_observations", "--well", "AR0001", "--start", "2024-05-02T00:00Z")
+    assert len(utc_day.out.splitlines()) == 3
+    gap = run("export_observations", "--well", "AR0001", "--start", "2024-03-10T02:30")
+    assert gap.code == 1 and "does not exist" in gap.err

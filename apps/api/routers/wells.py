@@ -2,14 +2,14 @@
 are sync views whose transaction is one service call (django-ninja then runs the whole
 path view async and each sync operation through sync_to_async)."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest, StreamingHttpResponse
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from apps.monitoring import exports, selectors, services
+from apps.monitoring.timepolicy import NAIVE_RULE, TimeError, instant
 
 from ..auth import WriteAccess
 from ..errors import ApiError
@@ -99,18 +99,19 @@ def _time_range(start: datetime | None, end: datetime | None) -> tuple:
 
 
 def _utc(value: datetime | None, name: str) -> datetime | None:
-    """A query time in UTC (a naive one is taken as UTC); 400 if it cannot be, as
-    9999-12-31T23:00-05:00 cannot."""
+    """A query time in UTC, by the one rule for time (timepolicy.py: without an offset,
+    local time in PIEZO_LOCAL_TIMEZONE); 400 if it cannot be, as 9999-12-31T23:00-05:00
+    or a local time that DST skips cannot."""
     if value is None:
         return None
-    if timezone.is_naive(value):
-        value = value.replace(tzinfo=UTC)
     try:
-        return value.astimezone(UTC)
+        return instant(value)
     except OverflowError:
         raise ApiError(
             400, "bad_request", f"{name} is out of the range of dates.", loc=["query", name]
         ) from None
+    except TimeError as exc:
+        raise ApiError(400, "bad_request", f"{name} {exc}.", loc=["query", name]) from None
 
 
 @router.get("/wells", response={200: WellPageOut, **READ_ERRORS}, summary="List wells")
@@ -250,8 +251,8 @@ def well_delete(request: HttpRequest, site_no: str):
 
 
 class ObservationQuery(Schema):
-    start: datetime | None = Field(None, description="ISO 8601; without an offset, UTC.")
-    end: datetime | None = Field(None, description="ISO 8601; without an offset, UTC.")
+    start: datetime | None = Field(None, description=NAIVE_RULE)
+    end: datetime | None = Field(None, description=NAIVE_RULE)
     data_quality: str | None = Field(None, max_length=32)
     source: Literal["manual", "transducer", "import"] | None = None
     after: datetime | None = Field(None, description="Page cursor: readings after this time.")
@@ -334,8 +335,8 @@ def observation_page_body(
 
 
 class HydrographQuery(Schema):
-    start: datetime | None = Field(None, description="ISO 8601; without an offset, UTC.")
-    end: datetime | None = Field(None, description="ISO 8601; without an offset, UTC.")
+    start: datetime | None = Field(None, description=NAIVE_RULE)
+    end: datetime | None = Field(None, description=NAIVE_RULE)
     max_points: int = Field(2000, ge=100, le=200_000)
 
 

@@ -2,28 +2,34 @@
 Shares its code with the API's streaming CSV."""
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.monitoring import exports, selectors
+from apps.monitoring.timepolicy import NAIVE_RULE, TimeError, instant
 
 
 def _moment(text: str) -> datetime:
+    """By the one rule for time (timepolicy.py): without an offset, local time in
+    PIEZO_LOCAL_TIMEZONE."""
     try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise CommandError(f"{text!r} is not an ISO 8601 date or time.") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return instant(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError as exc:  # TimeError is a ValueError
+        detail = str(exc) if isinstance(exc, TimeError) else "is not an ISO 8601 date or time"
+        raise CommandError(f"{text!r} {detail}.") from None
 
 
 class Command(BaseCommand):
-    help = "Write one well's readings (optionally between --start and --end) to stdout."
+    help = (
+        "Write one well's readings (optionally between --start and --end) to stdout; times "
+        "are written in UTC with their offset."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--well", required=True, metavar="SITE_NO")
-        parser.add_argument("--start", type=_moment, help="ISO 8601; without an offset, UTC.")
-        parser.add_argument("--end", type=_moment, help="ISO 8601; without an offset, UTC.")
+        parser.add_argument("--start", type=_moment, help=NAIVE_RULE + ".")
+        parser.add_argument("--end", type=_moment, help=NAIVE_RULE + ".")
         parser.add_argument("--format", choices=("csv", "json"), default="csv")
 
     def handle(self, *args, **options) -> None:

@@ -69,6 +69,7 @@
     const width = el.clientWidth || 600;
     if (plot) plot.destroy();
     plot = new uPlot(options(width, range), data, el);
+    el.uplot = plot;  // for the browser tests, which hover it
     el.dataset.points = String(d.plotted);
     el.dataset.total = String(d.total);
     el.dataset.downsampled = String(d.downsampled);
