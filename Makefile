@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := DJANGO_SETTINGS_MODULE=project.settings.local $(PY) manage.py
 
-.PHONY: setup components run test test-sqlite test-postgres lint format checklist checklist-eval fuzz fault bench bench-admin clean
+.PHONY: setup components demo-db run test test-sqlite test-postgres lint format checklist checklist-eval fuzz fault bench bench-admin clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -30,12 +30,16 @@ setup: $(VENV)/.installed node_modules/.installed
 components:
 	@scripts/ensure-components
 
-run: setup
+# What `make run` serves: migrated, demo data when empty, summaries, the local admin.
+# tests/project/test_readme.py builds its database with this too.
+demo-db: setup
 	@mkdir -p var
 	@$(MANAGE) migrate --noinput -v 0
 	@$(MANAGE) seed_demo --if-empty
 	@$(MANAGE) rebuild_stats
 	@$(MANAGE) ensure_local_admin
+
+run: demo-db
 	@echo "Piezo: http://$(HOST):$(PORT)/   admin: http://$(HOST):$(PORT)/admin/"
 	DJANGO_SETTINGS_MODULE=project.settings.local $(VENV)/bin/uvicorn project.asgi:application \
 	  --host $(HOST) --port $(PORT) --ws-ping-interval 20 --ws-ping-timeout 20
