@@ -67,11 +67,16 @@ def _csv_rows(site_no: str, chunk: list[tuple]) -> str:
 
 
 async def observation_csv_astream(
-    *, well_id: int, site_no: str, filters: ObservationFilters, chunk_size: int = CHUNK_SIZE
+    *,
+    well_id: int,
+    site_no: str,
+    filters: ObservationFilters,
+    chunk_size: int = CHUNK_SIZE,
+    bom: bool = False,
 ) -> AsyncIterator[str]:
-    """The CSV text of a well's readings: a header, then FORMAT_STEP rows at a time, each
-    query's chunk read first."""
-    yield _csv_text([("site_no", *CSV_FIELDS)])
+    """The CSV text of a well's readings: a header (after a byte-order mark with ``bom``,
+    for spreadsheets), then FORMAT_STEP rows at a time, each query's chunk read first."""
+    yield ("\ufeff" if bom else "") + _csv_text([("site_no", *CSV_FIELDS)])
     async for chunk in observation_achunks(
         well_id=well_id, filters=filters, fields=CSV_FIELDS, chunk_size=chunk_size
     ):

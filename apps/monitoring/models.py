@@ -359,8 +359,10 @@ class Observation(models.Model):
         ]
 
     def __str__(self) -> str:
+        # Labelled by the well's site number, as people know it (the admin lists load the
+        # well with the reading; elsewhere this is one query).
         value = "—" if self.depth_to_water_ft is None else f"{self.depth_to_water_ft} ft"
-        return f"{self.well_id} @ {self.observed_at:%Y-%m-%d %H:%M} {value}"
+        return f"{self.well.site_no} @ {self.observed_at:%Y-%m-%d %H:%M} UTC {value}"
 
     # Each lexicon-coded field and its vocabulary.
     LEXICON_FIELDS = {

@@ -138,7 +138,9 @@ async def test_like_metacharacters_in_q_match_literally(async_client, data):
 
 
 async def test_geojson_uses_the_same_filters(async_client, data):
-    body = (await async_client.get("/api/wells.geojson?status=active")).json()
+    response = await async_client.get("/api/wells.geojson?status=active")
+    assert response["Content-Type"] == "application/geo+json"  # RFC 7946
+    body = response.json()
     assert body["type"] == "FeatureCollection"
     active = await Well.objects.filter(status="active").acount()
     assert len(body["features"]) == active
@@ -252,6 +254,12 @@ async def test_observation_csv_streams_the_series(async_client, data):
     assert len(lines) == count + 1
     first = await Observation.objects.filter(well=well).order_by("observed_at").afirst()
     assert lines[1].split(",")[:2] == [well.site_no, first.observed_at.isoformat()]
+    assert not text.startswith("\ufeff")
+    for_excel = await async_client.get(
+        f"/api/wells/{well.site_no}/observations?format=csv&bom=true"
+    )
+    body = b"".join([chunk async for chunk in for_excel.streaming_content])
+    assert body.startswith(b"\xef\xbb\xbfsite_no,observed_at,")  # UTF-8 BOM, then the header
 
 
 async def test_samples_contacts_groups_lexicon(async_client, data):

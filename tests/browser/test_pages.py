@@ -107,6 +107,14 @@ def test_a_posted_reading_appears_live_on_the_well_page_and_the_landing(site, pa
         f"#recent-readings tr[data-observation-id='{new_id}']", timeout=5000
     )
     assert "77.70" in well_page.locator(f"tr[data-observation-id='{new_id}']").inner_text()
+    # The summary follows without a reload: the count and the last reading's time.
+    count = Observation.objects.filter(well=well).count()
+    well_page.wait_for_function(
+        "(n) => document.querySelector('[data-summary-field=count]').textContent"
+        ".replace(/,/g, '') === String(n)",
+        arg=count,
+        timeout=5000,
+    )
     landing.wait_for_function(
         "(n) => document.querySelector('[data-stat=observations]').dataset.value === String(n)",
         arg=before + 1,

@@ -110,3 +110,11 @@ def test_the_admin_filters_readings_by_warning(client):
     shown = {o.pk for o in page.context["cl"].result_list}
     assert shown == {odd.pk} and good.pk not in shown
     assert "Any warning" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_reading_is_labelled_by_its_site_number():
+    reading = Observation.objects.create(
+        well=well_create(site_no="SN0042"), observed_at=START, depth_to_water_ft=12.5
+    )
+    assert str(reading) == "SN0042 @ 2023-01-05 16:00 UTC 12.5 ft"

@@ -125,6 +125,16 @@ async def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Que
     "/wells.geojson",
     response={200: GeoJSONOut, **error_responses(400)},
     summary="Wells as GeoJSON",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "OK",
+                "content": {
+                    "application/geo+json": {"schema": {"$ref": "#/components/schemas/GeoJSONOut"}}
+                },
+            }
+        }
+    },
 )
 async def well_geojson(request: HttpRequest, filters: Query[WellQuery]):
     """The same filters as /wells, as a GeoJSON FeatureCollection of points."""
@@ -147,7 +157,10 @@ async def well_geojson(request: HttpRequest, filters: Query[WellQuery]):
         }
         async for well in wells
     ]
-    return {"type": "FeatureCollection", "features": features}
+    # RFC 7946's media type, so GIS clients know what they got.
+    return prevalidated_json(
+        {"type": "FeatureCollection", "features": features}, content_type="application/geo+json"
+    )
 
 
 def links_to_the_well(*operations: str) -> dict:
@@ -259,6 +272,11 @@ class ObservationQuery(Schema):
     before: datetime | None = Field(None, description="Page cursor: readings before this time.")
     page_size: int = Field(500, ge=1, le=1000)
     format: Literal["json", "csv"] = Field("json", description="csv streams the whole range.")
+    bom: bool = Field(
+        False,
+        description="With format=csv: start with a UTF-8 byte-order mark, so that spreadsheet "
+        "programs (Excel) read accented names right.",
+    )
 
 
 @router.get(
@@ -280,7 +298,9 @@ async def observation_list(request: HttpRequest, site_no: str, query: Query[Obse
         raise no_such_well(site_no)
     if query.format == "csv":
         return csv_response(
-            exports.observation_csv_astream(well_id=well_id, site_no=site_no, filters=filters),
+            exports.observation_csv_astream(
+                well_id=well_id, site_no=site_no, filters=filters, bom=query.bom
+            ),
             site_no,
         )
     rows, more = await selectors.observation_apage(

@@ -31,21 +31,28 @@ class Command(BaseCommand):
         parser.add_argument("--start", type=_moment, help=NAIVE_RULE + ".")
         parser.add_argument("--end", type=_moment, help=NAIVE_RULE + ".")
         parser.add_argument("--format", choices=("csv", "json"), default="csv")
+        parser.add_argument(
+            "--bom",
+            action="store_true",
+            help="CSV: start with a UTF-8 byte-order mark, for spreadsheet programs.",
+        )
 
     def handle(self, *args, **options) -> None:
         if options["start"] and options["end"] and options["start"] > options["end"]:
             raise CommandError("--start is after --end.")
         filters = selectors.ObservationFilters(start=options["start"], end=options["end"])
-        asyncio.run(self._export(options["well"], filters, options["format"]))
+        asyncio.run(self._export(options["well"], filters, options["format"], options["bom"]))
 
-    async def _export(self, site_no: str, filters, file_format: str) -> None:
+    async def _export(self, site_no: str, filters, file_format: str, bom: bool) -> None:
         well_id = await selectors.well_aget_id(site_no=site_no)
         if well_id is None:
             raise CommandError(f"No well with site number {site_no!r}.")
         stream = (
-            exports.observation_csv_astream
+            exports.observation_csv_astream(
+                well_id=well_id, site_no=site_no, filters=filters, bom=bom
+            )
             if file_format == "csv"
-            else exports.observation_json_astream
+            else exports.observation_json_astream(well_id=well_id, site_no=site_no, filters=filters)
         )
-        async for text in stream(well_id=well_id, site_no=site_no, filters=filters):
+        async for text in stream:
             self.stdout.write(text, ending="")

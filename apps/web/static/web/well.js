@@ -144,13 +144,51 @@
       .then(function (r) { return r.json(); })
       .then(function (page) {
         const added = page.results.filter(addRow).length;
-        if (added) load(range, Boolean(range.start || range.end));
+        if (added) {
+          load(range, Boolean(range.start || range.end));
+          refreshSummary();
+        }
       });
+  }
+
+  // The summary is recomputed with every write (in the same transaction): after new
+  // readings, show the figures the server now holds. Several readings, one request.
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function month(iso) { const d = new Date(iso + "T00:00:00Z"); return MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear(); }
+  function feet(x) { return x.toFixed(2); }
+  function setField(name, text) {
+    const dd = document.querySelector('[data-summary-field="' + name + '"]');
+    if (dd) dd.textContent = text;
+  }
+  function showSummary(s) {
+    if (!s) return;
+    setField("count", fmt.number(s.observation_count));
+    setField("first", s.first_observed_at ? fmt.utc(s.first_observed_at).slice(0, 10) + " (UTC)" : "—");
+    setField("last", s.last_observed_at ? fmt.utc(s.last_observed_at) : "—");
+    setField("trend", s.trend_ft_per_year === null ? "— (needs two years of static levels)" :
+      feet(s.trend_ft_per_year) + " ft/year, " + s.trend_direction + " (p = " + s.trend_p_value.toFixed(3) + "; " +
+      s.trend_months + " monthly medians of static levels, " + month(s.trend_start) + " to " + month(s.trend_end) +
+      "; Seasonal Kendall and Sen's slope)");
+    setField("change", s.change_12_months_ft === null ? "—" : feet(s.change_12_months_ft) + " ft deeper");
+    setField("range", s.min_depth_to_water_ft === null ? "—" :
+      feet(s.min_depth_to_water_ft) + " to " + feet(s.max_depth_to_water_ft) + " ft");
+  }
+  let summaryTimer = null;
+  function refreshSummary() {
+    clearTimeout(summaryTimer);
+    summaryTimer = setTimeout(function () {
+      fetch("/api/wells/" + encodeURIComponent(siteNo))
+        .then(function (r) { return r.json(); })
+        .then(function (well) { showSummary(well.summary); });
+    }, 300);
   }
 
   window.piezoFeed("/ws/wells/" + encodeURIComponent(siteNo) + "/", function (message) {
     if (message.type !== "observation") return;
-    if (addRow(message.observation)) load(range, Boolean(range.start || range.end));
+    if (addRow(message.observation)) {
+      load(range, Boolean(range.start || range.end));
+      refreshSummary();
+    }
   }, document.querySelector("[data-live-status]"), backfill);
 
   load({}, false);
