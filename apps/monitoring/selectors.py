@@ -12,13 +12,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, models
-from django.db.models import Count, F, FloatField, Func, Manager, Max, Min, Q, QuerySet
+from django.db.models import Count, F, Manager, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from apps.core.singleflight import SingleFlight
 
 from . import plausibility
 from .asyncdriver import on_own_connection, read_path, reading, release
+from .expressions import EpochSeconds
 from .models import (
     Contact,
     Group,
@@ -501,26 +502,6 @@ def _min_max_buckets(points: list[tuple[float, float]], buckets: int) -> list[tu
 DENSE_NEIGHBOUR_S = 86400
 # Gaps that break a line: a few sampling intervals for dense data, a season for visits.
 DENSE_GAP_S, SPARSE_GAP_S, OVERVIEW_GAP_S = 6 * 3600, 100 * 86400, 10 * 86400
-
-
-class EpochSeconds(Func):
-    """A timestamp as seconds since 1970 (UTC), computed by the database: the chart wants
-    numbers, and converting 262,800 datetimes in Python was most of a big chart's cost."""
-
-    output_field = FloatField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(julianday(%(expressions)s) - 2440587.5) * 86400.0",
-            **extra,
-        )
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8", **extra
-        )
 
 
 def _split_by_density(points: list[tuple[float, float, bool]]) -> tuple[list, list]:

@@ -23,10 +23,11 @@ with at least two years of data in some calendar month, or there is no trend to 
 
 import math
 import statistics
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 METHOD = "Seasonal Kendall test and Sen's slope on monthly medians of static levels"
 TREND_STATUSES = frozenset({"static"})
@@ -62,11 +63,22 @@ def _index(month: date) -> int:
     return month.year * 12 + month.month - 1
 
 
-def monthly_medians(readings: Iterable[tuple[datetime, float]]) -> dict[date, float]:
+Moment = datetime | float  # an aware datetime, or seconds since 1970 (UTC)
+
+
+def _month(at: Moment) -> date:
+    if isinstance(at, datetime):
+        at = at.astimezone(UTC)
+        return date(at.year, at.month, 1)
+    utc = time.gmtime(at)  # epoch seconds: far cheaper than building datetimes
+    return date(utc.tm_year, utc.tm_mon, 1)
+
+
+def monthly_medians(readings: Iterable[tuple[Moment, float]]) -> dict[date, float]:
     """One median per calendar month (UTC) of the depths given."""
     by_month: dict[date, list[float]] = defaultdict(list)
     for observed_at, depth in readings:
-        by_month[date(observed_at.year, observed_at.month, 1)].append(depth)
+        by_month[_month(observed_at)].append(depth)
     return {month: statistics.median(values) for month, values in sorted(by_month.items())}
 
 
@@ -122,10 +134,11 @@ def seasonal_kendall(medians: dict[date, float]) -> Trend | None:
 
 
 def well_trend(
-    readings: Iterable[tuple[datetime, float | None, str]], *, window_years: int = WINDOW_YEARS
+    readings: Iterable[tuple[Moment, float | None, str]], *, window_years: int = WINDOW_YEARS
 ) -> Trend | None:
     """A well's trend over the last ``window_years`` of its record, from readings as
-    (observed_at, depth_to_water_ft, level_status) in time order."""
+    (observed_at, depth_to_water_ft, level_status) in time order; observed_at an aware
+    datetime or epoch seconds."""
     usable = [
         (at, depth)
         for at, depth, status in readings
@@ -133,7 +146,7 @@ def well_trend(
     ]
     if not usable:
         return None
-    last = usable[-1][0]
+    last = _month(usable[-1][0])
     first_month = date(last.year - window_years, last.month, 1)
     medians = monthly_medians(usable)
     # Ten years: the month of the last reading and the 119 before it.
