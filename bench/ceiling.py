@@ -51,6 +51,7 @@ OBSERVATION_FIELDS = (
     "source",
     "measured_by",
     "notes",
+    "flags",
 )
 CSV_FIELDS = (
     "observed_at",
@@ -64,6 +65,7 @@ CSV_FIELDS = (
     "elevation_datum",
     "measuring_point_height_ft",
     "notes",
+    "flags",
 )
 WELL_STATUSES = ("active", "inactive", "destroyed")
 LOCATION_FIELDS = (
@@ -84,9 +86,16 @@ SUMMARY_FIELDS = (
     "median_depth_to_water_ft",
     "max_depth_to_water_ft",
     "trend_ft_per_year",
+    "trend_p_value",
+    "trend_start",
+    "trend_end",
+    "trend_months",
     "change_12_months_ft",
     "computed_at",
 )
+# The summary's two derived fields, as apps/monitoring/models.py and trends.py compute them.
+TREND_METHOD = "Seasonal Kendall test and Sen's slope on monthly medians of static levels"
+TREND_SIGNIFICANCE = 0.05
 DATETIME_FIELDS = {
     "observed_at",
     "created_at",
@@ -319,12 +328,7 @@ async def well_detail(site_no: str, query: dict, url: str) -> dict:
             {"name": name, "organization": organization, "role": role}
             for name, organization, role in contacts
         ],
-        "latest_observation": {
-            **dict(zip(OBSERVATION_FIELDS, latest[0], strict=True)),
-            "site_no": site_no,
-        }
-        if latest
-        else None,
+        "latest_observation": _observation(latest[0], site_no) if latest else None,
         "series": dict(
             zip(
                 (
@@ -338,8 +342,29 @@ async def well_detail(site_no: str, query: dict, url: str) -> dict:
                 strict=True,
             )
         ),
-        "summary": summary if summary["computed_at"] is not None else None,
+        "summary": _summary(summary) if summary["computed_at"] is not None else None,
     }
+
+
+def _summary(summary: dict) -> dict:
+    slope, p_value = summary["trend_ft_per_year"], summary["trend_p_value"]
+    if slope is None:
+        direction = None
+    elif p_value is None or p_value >= TREND_SIGNIFICANCE:
+        direction = "no significant trend"
+    else:
+        direction = "water falling" if slope > 0 else "water rising"
+    return {
+        **summary,
+        "trend_direction": direction,
+        "trend_method": TREND_METHOD if slope is not None else None,
+    }
+
+
+def _observation(row: tuple, site_no: str) -> dict:
+    reading = dict(zip(OBSERVATION_FIELDS, row, strict=True))
+    reading["flags"] = [flag for flag in reading["flags"].split(",") if flag]
+    return {**reading, "site_no": site_no}
 
 
 async def well_list(query: dict, url: str) -> dict:
@@ -367,10 +392,7 @@ async def observation_page(site_no: str, query: dict, url: str) -> dict:
     end = _utc(query["end"])
     rows = await db.fetch("observation_page", rows[0][0], start, end, limit + 1)
     more = len(rows) > limit
-    results = [
-        {**dict(zip(OBSERVATION_FIELDS, row, strict=True)), "site_no": site_no}
-        for row in rows[:limit]
-    ]
+    results = [_observation(row, site_no) for row in rows[:limit]]
     return {
         "site_no": site_no,
         "next": _link(url, query, after=results[-1]["observed_at"].isoformat())
