@@ -720,6 +720,9 @@ def observation_flags_apply(
 _SUMMARY_COLUMNS = ("well_id", EpochSeconds("observed_at"), "depth_to_water_ft", "level_status")
 
 
+_SUMMARY_FIELDS = [f.name for f in WellSummary._meta.concrete_fields if not f.primary_key]
+
+
 def _time_bounds(readings) -> dict[int, tuple[datetime, datetime]]:
     """Each well's first and last reading time, exactly (one indexed query)."""
     return {
@@ -737,6 +740,18 @@ def well_summaries_refresh(*, well_ids: Iterable[int]) -> int:
     ids = sorted(set(well_ids))
     if not ids:
         return 0
+    # One refresh of a well at a time, each reading what the ones before it committed:
+    # without this, two concurrent writes to a well could each compute from a series
+    # missing the other's reading, and the later commit would leave a stale summary.
+    # NO KEY UPDATE, because the writes' inserts hold KEY SHARE on the well (the foreign
+    # key); in id order, so that writes to several wells cannot deadlock. SQLite: a no-op,
+    # its writers are serialised already.
+    list(
+        Well.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .select_for_update(no_key=True)
+        .values_list("pk", flat=True)
+    )
     now = datetime.now(UTC)
     summaries = []
     bounds = _time_bounds(Observation.objects.filter(well_id__in=ids))
@@ -751,8 +766,15 @@ def well_summaries_refresh(*, well_ids: Iterable[int]) -> int:
             summaries.append(
                 _well_summary(well_id, readings, first_at=first_at, last_at=last_at, now=now)
             )
-    WellSummary.objects.filter(well_id__in=ids).delete()
-    WellSummary.objects.bulk_create(summaries)
+    summarised = {summary.well_id for summary in summaries}
+    WellSummary.objects.filter(well_id__in=[i for i in ids if i not in summarised]).delete()
+    # An upsert: `rebuild_stats` may be swapping the whole table in meanwhile.
+    WellSummary.objects.bulk_create(
+        summaries,
+        update_conflicts=True,
+        unique_fields=["well"],
+        update_fields=_SUMMARY_FIELDS,
+    )
     return len(summaries)
 
 
@@ -787,7 +809,15 @@ def well_summaries_rebuild(*, on_progress: ProgressCallback | None = None) -> in
         if on_progress:
             on_progress(len(readings))
     with transaction.atomic():
-        WellSummary.objects.all().delete()
-        WellSummary.objects.bulk_create(summaries, batch_size=2000)
+        # Upserts (a write may refresh a well's row meanwhile), then the rows of wells
+        # that no longer have readings go.
+        WellSummary.objects.bulk_create(
+            summaries,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["well"],
+            update_fields=_SUMMARY_FIELDS,
+        )
+        WellSummary.objects.exclude(well_id__in=Observation.objects.values("well_id")).delete()
         event_publish_on_commit(kind="stats.rebuilt", payload={"wells": len(summaries)})
     return len(summaries)
