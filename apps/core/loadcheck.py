@@ -241,10 +241,11 @@ async def run_load(
             if problem:
                 report.wrong.append(problem)
 
-    # Idle connections expire on our side before uvicorn's keep-alive timeout (5 s) can
-    # close them under us: with equal timeouts a reused connection can be closed mid-request.
+    # Idle connections expire on our side before the server's keep-alive timeout can close
+    # them under us (uvicorn: 5 s; gunicorn's threads, ADR-0004's P0: 2 s): with equal
+    # timeouts a reused connection can be closed mid-request (a ReadError).
     limits = httpx.Limits(
-        max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2.0
+        max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=1.0
     )
     started = time.perf_counter()
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60.0) as client:

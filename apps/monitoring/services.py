@@ -734,12 +734,17 @@ def _time_bounds(readings) -> dict[int, tuple[datetime, datetime]]:
 
 
 def well_summaries_refresh(*, well_ids: Iterable[int]) -> int:
-    """Recompute these wells' summaries in the caller's transaction, so that a write and
-    the figures it changes commit together (a page never shows a summary older than the
-    readings under it). Returns how many wells have a summary now."""
+    """Recompute these wells' summaries in the caller's transaction (or one of its own), so
+    that a write and the figures it changes commit together (a page never shows a summary
+    older than the readings under it). Returns how many wells have a summary now."""
     ids = sorted(set(well_ids))
     if not ids:
         return 0
+    with transaction.atomic():
+        return _summaries_refresh(ids)
+
+
+def _summaries_refresh(ids: list[int]) -> int:
     # One refresh of a well at a time, each reading what the ones before it committed:
     # without this, two concurrent writes to a well could each compute from a series
     # missing the other's reading, and the later commit would leave a stale summary.
