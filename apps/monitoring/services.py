@@ -292,89 +292,83 @@ ProgressCallback = Callable[[int], None]
 _OBSERVATION_TEXT_DEFAULTS = ("notes", "elevation_datum", "measured_by", "method", "flags")
 
 
+def _rows_write(
+    cursor,
+    *,
+    target: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence],
+    batch_size: int,
+    on_progress: ProgressCallback | None,
+) -> tuple[str, datetime, int]:
+    """Write validated observation rows into ``target`` (the table, or a staging copy of
+    it) as fast as each database allows: PostgreSQL through ``COPY``, SQLite through batched
+    ``executemany`` with its datetimes adapted once per value. The text columns a row does
+    not carry are filled with "", and every row gets one ``created_at``. Returns the column
+    list written, that ``created_at`` and how many rows."""
+    fillers = [name for name in _OBSERVATION_TEXT_DEFAULTS if name not in columns]
+    all_columns = (*columns, *fillers, "created_at")
+    created_at = datetime.now(UTC)
+    extra = (*("" for _ in fillers), created_at)
+    column_list = ", ".join(all_columns)
+    if connection.vendor == "postgresql":
+        written = 0
+        with cursor.copy(f"COPY {target} ({column_list}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*row, *extra))
+                written += 1
+                if on_progress and written % batch_size == 0:
+                    on_progress(batch_size)
+        if on_progress:
+            on_progress(written % batch_size)
+        return column_list, created_at, written
+    placeholders = ", ".join(["%s"] * len(all_columns))
+    sql = f"INSERT INTO {target} ({column_list}) VALUES ({placeholders})"
+    # created_at is one value for the whole write: adapt it once, not per row.
+    extra = (*extra[:-1], _sqlite_datetime(created_at))
+    datetime_positions = [i for i, name in enumerate(columns) if name.endswith("_at")]
+    iterator, written = iter(rows), 0
+    while batch := list(islice(iterator, batch_size)):
+        prepared = []
+        for row in batch:
+            values = [*row, *extra]
+            for position in datetime_positions:
+                values[position] = _sqlite_datetime(values[position])
+            prepared.append(values)
+        cursor.executemany(sql, prepared)
+        written += len(prepared)
+        if on_progress:
+            on_progress(len(prepared))
+    return column_list, created_at, written
+
+
 def observation_bulk_insert(
     *,
     rows: Iterable[Sequence],
     columns: Sequence[str],
-    skip_existing: bool = False,
     batch_size: int = 10_000,
     on_progress: ProgressCallback | None = None,
 ) -> int:
-    """Insert observation rows fast, in the caller's transaction; returns how many were
-    inserted. Rows must already be validated.
-
-    With ``skip_existing`` a row whose (well, observed_at) is already stored, or repeated
-    in ``rows``, is skipped: that pair is the idempotency key of every import. PostgreSQL
-    takes the rows through ``COPY`` (into a staging table when skipping, then one
-    set-based insert); SQLite through batched ``executemany``.
-    """
-    table = Observation._meta.db_table
-    fillers = [name for name in _OBSERVATION_TEXT_DEFAULTS if name not in columns]
-    all_columns = (*columns, *fillers, "created_at")
-    extra = (*("" for _ in fillers), datetime.now(UTC))
-    column_list = ", ".join(all_columns)
+    """Insert validated observation rows fast, in the caller's transaction (demo data,
+    benchmarks, tests); returns how many. Imports go through observation_import_rows,
+    which also compares rows with what is stored."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            target = "piezo_observation_staging" if skip_existing else table
-            if skip_existing:
-                cursor.execute(
-                    f"CREATE TEMP TABLE {target} ON COMMIT DROP AS "
-                    f"SELECT {column_list} FROM {table} WITH NO DATA"
-                )
-            copied = 0
-            with cursor.copy(f"COPY {target} ({column_list}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((*row, *extra))
-                    copied += 1
-                    if on_progress and copied % batch_size == 0:
-                        on_progress(batch_size)
-            if on_progress:
-                on_progress(copied % batch_size)
-            if not skip_existing:
-                return copied
-            cursor.execute(
-                f"INSERT INTO {table} ({column_list}) "
-                f"SELECT DISTINCT ON (well_id, observed_at) {column_list} FROM {target} "
-                "ON CONFLICT (well_id, observed_at) DO NOTHING"
-            )
-            inserted = cursor.rowcount
-            cursor.execute(f"DROP TABLE {target}")
-            return inserted
-        placeholders = ", ".join(["%s"] * len(all_columns))
-        sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"
-        if skip_existing:
-            sql += " ON CONFLICT (well_id, observed_at) DO NOTHING"
-        # created_at is one value for the whole insert: adapt it once, not per row.
-        extra = (*extra[:-1], _sqlite_datetime(extra[-1]))
-        datetime_positions = [i for i, name in enumerate(columns) if name.endswith("_at")]
-        inserted = 0
-        iterator = iter(rows)
-        while batch := list(islice(iterator, batch_size)):
-            prepared = []
-            for row in batch:
-                values = [*row, *extra]
-                for position in datetime_positions:
-                    values[position] = _sqlite_datetime(values[position])
-                prepared.append(values)
-            cursor.executemany(sql, prepared)
-            inserted += cursor.rowcount
-            if on_progress:
-                on_progress(len(prepared))
-    return inserted
+        return _rows_write(
+            cursor,
+            target=Observation._meta.db_table,
+            columns=columns,
+            rows=rows,
+            batch_size=batch_size,
+            on_progress=on_progress,
+        )[2]
 
 
-# What a re-imported row may say differently about a stored reading (the key is well and
-# time; the source says how it arrived, not what was measured).
-_COMPARED_COLUMNS = (
-    "depth_to_water_ft",
-    "water_level_elevation_ft",
-    "elevation_datum",
-    "measuring_point_height_ft",
-    "method",
-    "level_status",
-    "data_quality",
-    "measured_by",
-    "notes",
+# What a re-imported row may say differently about a stored reading: every value column.
+# Not the key (well, time), not how or when it arrived (source, created_at), not what Piezo
+# derives from it (flags).
+_NOT_COMPARED = {"id", "well", "observed_at", "source", "sensor", "flags", "created_at"}
+_COMPARED_COLUMNS = tuple(
+    f.column for f in Observation._meta.concrete_fields if f.name not in _NOT_COMPARED
 )
 DIFFERENCE_EXAMPLES = 20
 
@@ -406,56 +400,35 @@ def observation_import_rows(
     ``replace``. Never silently kept, never silently overwritten."""
     table = Observation._meta.db_table
     staging = "piezo_import_staging"
-    fillers = [name for name in _OBSERVATION_TEXT_DEFAULTS if name not in columns]
-    all_columns = (*columns, *fillers, "created_at")
-    stamp = datetime.now(UTC)
-    extra = (*("" for _ in fillers), stamp)
-    column_list = ", ".join(all_columns)
-    compared = [c for c in _COMPARED_COLUMNS if c in all_columns]
     postgres = connection.vendor == "postgresql"
-    differs = " OR ".join(
-        f"s.{c} IS DISTINCT FROM o.{c}" if postgres else f"s.{c} IS NOT o.{c}" for c in compared
-    )
     with connection.cursor() as cursor:
+        # The staging table: the observation table's columns, no rows, no constraints.
         if postgres:
             cursor.execute(
-                f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS "
-                f"SELECT {column_list} FROM {table} WITH NO DATA"
+                f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT * FROM {table} WITH NO DATA"
             )
-            copied = 0
-            with cursor.copy(f"COPY {staging} ({column_list}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((*row, *extra))
-                    copied += 1
-                    if on_progress and copied % batch_size == 0:
-                        on_progress(batch_size)
-            if on_progress:
-                on_progress(copied % batch_size)
-            # One row per key: the first the file gave.
+        else:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{staging}")
+            cursor.execute(f"CREATE TEMP TABLE {staging} AS SELECT * FROM {table} WHERE 0")
+        column_list, stamp, _ = _rows_write(
+            cursor,
+            target=staging,
+            columns=columns,
+            rows=rows,
+            batch_size=batch_size,
+            on_progress=on_progress,
+        )
+        compared = [c for c in _COMPARED_COLUMNS if c in column_list.split(", ")]
+        differs = " OR ".join(
+            f"s.{c} IS DISTINCT FROM o.{c}" if postgres else f"s.{c} IS NOT o.{c}" for c in compared
+        )
+        # One row per key: the first the file gave.
+        if postgres:
             first = (
                 f"(SELECT DISTINCT ON (well_id, observed_at) {column_list} FROM {staging} "
                 "ORDER BY well_id, observed_at, ctid)"
             )
         else:
-            cursor.execute(f"DROP TABLE IF EXISTS temp.{staging}")
-            cursor.execute(
-                f"CREATE TEMP TABLE {staging} AS SELECT {column_list} FROM {table} WHERE 0"
-            )
-            placeholders = ", ".join(["%s"] * len(all_columns))
-            sql = f"INSERT INTO {staging} ({column_list}) VALUES ({placeholders})"
-            extra = (*extra[:-1], _sqlite_datetime(extra[-1]))
-            datetime_positions = [i for i, name in enumerate(columns) if name.endswith("_at")]
-            iterator = iter(rows)
-            while batch := list(islice(iterator, batch_size)):
-                prepared = []
-                for row in batch:
-                    values = [*row, *extra]
-                    for position in datetime_positions:
-                        values[position] = _sqlite_datetime(values[position])
-                    prepared.append(values)
-                cursor.executemany(sql, prepared)
-                if on_progress:
-                    on_progress(len(prepared))
             first = (
                 f"(SELECT {column_list} FROM {staging} WHERE rowid IN "
                 f"(SELECT MIN(rowid) FROM {staging} GROUP BY well_id, observed_at))"
