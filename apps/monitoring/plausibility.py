@@ -28,7 +28,9 @@ FLAGS = {
 RANGE_WINDOW = timedelta(days=730)
 RANGE_MIN_READINGS = 5
 
-Reading = tuple[datetime, float | None, str]  # observed_at, depth_to_water_ft, level_status
+# observed_at (epoch seconds, or an aware datetime), depth_to_water_ft, level_status
+Reading = tuple[float | datetime, float | None, str]
+WINDOW_S = RANGE_WINDOW.total_seconds()
 
 
 def series_flags(series: Sequence[Reading], *, judge: Sequence[bool]) -> dict[int, list[str]]:
@@ -37,16 +39,17 @@ def series_flags(series: Sequence[Reading], *, judge: Sequence[bool]) -> dict[in
     (monotonic queues), so a million-row import costs a million steps. A flagged reading
     neither widens the range nor becomes the "previous" reading of the next one, so one
     spike is one flag."""
-    lows: deque[tuple[datetime, float]] = deque()  # increasing depths: the window's minimum
-    highs: deque[tuple[datetime, float]] = deque()  # decreasing depths: its maximum
-    window: deque[datetime] = deque()
-    previous: tuple[datetime, float] | None = None
+    lows: deque[tuple[float, float]] = deque()  # increasing depths: the window's minimum
+    highs: deque[tuple[float, float]] = deque()  # decreasing depths: its maximum
+    window: deque[float] = deque()
+    previous: tuple[float, float] | None = None
     margin_ft = settings.PIEZO_PLAUSIBLE_MARGIN_FT
     jump_ft = settings.PIEZO_PLAUSIBLE_JUMP_FT
     rate = settings.PIEZO_PLAUSIBLE_RATE_FT_PER_DAY
     out: dict[int, list[str]] = {}
-    for i, (at, depth, status) in enumerate(series):
-        oldest = at - RANGE_WINDOW
+    for i, (moment, depth, status) in enumerate(series):
+        at = moment.timestamp() if isinstance(moment, datetime) else moment
+        oldest = at - WINDOW_S
         for queue in (window, lows, highs):
             while queue and (queue[0] if queue is window else queue[0][0]) < oldest:
                 queue.popleft()
@@ -62,7 +65,7 @@ def series_flags(series: Sequence[Reading], *, judge: Sequence[bool]) -> dict[in
                 if depth < low - margin or depth > high + margin:
                     flags.append(OUTSIDE_RANGE)
             if previous is not None:
-                days = (at - previous[0]).total_seconds() / 86400
+                days = (at - previous[0]) / 86400
                 if abs(depth - previous[1]) > jump_ft + rate * days:
                     flags.append(JUMP)
         if flags:

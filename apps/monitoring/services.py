@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import BooleanField, ExpressionWrapper, Max, Min, Q
 
 from . import demo, plausibility
 from .events import event_publish_on_commit
@@ -215,9 +215,7 @@ def observation_create_many(*, site_no: str, readings: list[dict[str, Any]]) -> 
             raise conflict_for_constraint("observation_unique_well_time")
         created = Observation.objects.bulk_create(observations)
         new_ids = {o.pk for o in created}
-        flagged = observation_flags_apply(
-            well_id=well.pk, start=min(times), is_new=lambda pk, _: pk in new_ids
-        )
+        flagged = observation_flags_apply(well_id=well.pk, start=min(times), new=Q(pk__in=new_ids))
         for observation in created:
             observation.flags = plausibility.flags_text(flagged.get(observation.pk, []))
         well_summaries_refresh(well_ids=[well.pk])
@@ -664,21 +662,28 @@ def _well_summary(
     )
 
 
-def observation_flags_apply(
-    *, well_id: int, start: datetime, is_new: Callable[[int, datetime], bool]
-) -> dict[int, list[str]]:
-    """Judge a well's new readings (``is_new(pk, created_at)``) from ``start`` on against
-    the readings before them, in the caller's transaction, and store their plausibility
-    flags (plausibility.py). Returns the flags by reading id, flagged readings only."""
+def observation_flags_apply(*, well_id: int, start: datetime, new: Q) -> dict[int, list[str]]:
+    """Judge a well's new readings (those matching ``new``, e.g. ``Q(pk__in=ids)`` or
+    ``Q(created_at=stamp)``) from ``start`` on against the readings before them, in the
+    caller's transaction, and store their plausibility flags (plausibility.py). Returns the
+    flags by reading id, flagged readings only. Times come as epoch seconds and newness as a
+    column, both computed by the database: a million-row import reads no datetimes."""
     rows = list(
         Observation.objects.filter(
             well_id=well_id, observed_at__gte=start - plausibility.RANGE_WINDOW
         )
         .order_by("observed_at")
-        .values_list("pk", "observed_at", "depth_to_water_ft", "level_status", "created_at")
+        .values_list(
+            "pk",
+            EpochSeconds("observed_at"),
+            "depth_to_water_ft",
+            "level_status",
+            ExpressionWrapper(new, output_field=BooleanField()),
+        )
     )
-    judged = [is_new(pk, created_at) for pk, _, _, _, created_at in rows]
-    found = plausibility.series_flags([row[1:4] for row in rows], judge=judged)
+    found = plausibility.series_flags(
+        [row[1:4] for row in rows], judge=[bool(row[4]) for row in rows]
+    )
     by_text: dict[str, list[int]] = {}
     for index, flags in found.items():
         by_text.setdefault(plausibility.flags_text(flags), []).append(rows[index][0])

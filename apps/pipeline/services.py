@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 
 from apps.monitoring.events import event_publish_on_commit
 from apps.monitoring.models import Location, Observation, Well
@@ -32,6 +32,7 @@ from .waterlevels import (
 )
 
 FORMATS = ("csv", "usgs-rdb")
+FLAG_EXAMPLES = 20
 
 
 @dataclass
@@ -45,7 +46,8 @@ class ImportSummary:
     differing: int = 0  # of those, rows whose values differ from what is stored
     replaced: int = 0  # of those, rows that replaced the stored values (--replace)
     differences: list[dict] = field(default_factory=list)  # the first few, stored vs file
-    flagged: list[dict] = field(default_factory=list)  # readings stored with a warning
+    flagged_count: int = 0  # readings stored with a plausibility warning
+    flagged: list[dict] = field(default_factory=list)  # the first few of them
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -70,14 +72,17 @@ class ImportSummary:
             "differences": [
                 {**d, "observed_at": d["observed_at"].isoformat()} for d in self.differences
             ],
+            "flagged_count": self.flagged_count,
             "flagged": [{**f, "observed_at": f["observed_at"].isoformat()} for f in self.flagged],
             "errors": [error.as_dict() for error in self.errors],
         }
 
 
-def observations_flag_imported(*, well_ids: set[int], created_at) -> list[dict]:
-    """Judge the readings an import inserted (they share its ``created_at``) and return the
-    flagged ones as (site_no, observed_at, depth, flags), in time order."""
+def observations_flag_imported(*, well_ids: set[int], created_at) -> tuple[int, list[dict]]:
+    """Judge the readings an import inserted (they share its ``created_at``); returns how
+    many were flagged and the first few (by site and time) as (site_no, observed_at, depth,
+    flags). Only the examples are read back: a file whose every row is flagged costs no
+    list of a million dicts."""
     firsts = (
         Observation.objects.filter(well_id__in=well_ids, created_at=created_at)
         .values("well_id")
@@ -88,25 +93,22 @@ def observations_flag_imported(*, well_ids: set[int], created_at) -> list[dict]:
         flagged_ids |= observation_flags_apply(
             well_id=row["well_id"],
             start=row["first"],
-            is_new=lambda _, stamp: stamp == created_at,
+            new=Q(created_at=created_at),
         )
-    ids = sorted(flagged_ids)
-    readings = [
-        row
-        for start in range(0, len(ids), 500)  # SQLite's limit on query parameters
-        for row in Observation.objects.filter(pk__in=ids[start : start + 500]).values_list(
-            "pk", "well__site_no", "observed_at", "depth_to_water_ft"
-        )
-    ]
-    readings.sort(key=lambda row: (row[1], row[2]))
-    return [
+    examples = (
+        Observation.objects.filter(well_id__in=well_ids, created_at=created_at)
+        .exclude(flags="")
+        .order_by("well__site_no", "observed_at")
+        .values_list("pk", "well__site_no", "observed_at", "depth_to_water_ft")[:FLAG_EXAMPLES]
+    )
+    return len(flagged_ids), [
         {
             "site_no": site_no,
             "observed_at": at,
             "depth_to_water_ft": depth,
             "flags": flagged_ids[pk],
         }
-        for pk, site_no, at, depth in readings
+        for pk, site_no, at, depth in examples
     ]
 
 
@@ -168,7 +170,7 @@ def waterlevels_import(
         summary.replaced = written.replaced
         summary.differences = written.differences
         # Judged in the transaction, so a dry run reports the warnings it would store.
-        summary.flagged = observations_flag_imported(
+        summary.flagged_count, summary.flagged = observations_flag_imported(
             well_ids=touched, created_at=written.created_at
         )
         if dry_run:

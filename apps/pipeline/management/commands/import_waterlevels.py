@@ -98,21 +98,21 @@ class Command(BaseCommand):
             )
 
     def _flagged(self, summary) -> None:
-        if not summary.flagged:
+        if not summary.flagged_count:
             return
         self.stdout.write(
             self.style.WARNING(
-                f"{len(summary.flagged)} reading(s) stored with a plausibility warning "
+                f"{summary.flagged_count} reading(s) stored with a plausibility warning "
                 "(the admin's plausibility filter lists them):"
             )
         )
-        for f in summary.flagged[:20]:
+        for f in summary.flagged:
             self.stdout.write(
                 f"  {f['site_no']} {f['observed_at'].isoformat()} "
                 f"{f['depth_to_water_ft']} ft: {', '.join(f['flags'])}"
             )
-        if len(summary.flagged) > 20:
-            self.stdout.write(f"  ... and {len(summary.flagged) - 20} more")
+        if summary.flagged_count > len(summary.flagged):
+            self.stdout.write(f"  ... and {summary.flagged_count - len(summary.flagged)} more")
 
     def _differences(self, summary) -> None:
         if not summary.differing:
