@@ -1407,12 +1407,6 @@ def analyze_middleware(middleware) -> Analysis:
     return Analysis(_classify(findings), findings)
 
 
-def is_async_handler(handler) -> bool:
-    return any(_is_async_callable(layer) for layer in _layers(handler)) or (
-        isinstance(handler, type) and analyze_class(handler).classification != SYNC
-    )
-
-
 __all__ = [
     "DRIVER",
     "NATIVE",
