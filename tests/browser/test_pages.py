@@ -209,6 +209,12 @@ def test_the_chart_draws_in_utc_whatever_the_browser_zone(transactional_db, brow
         Observation(well=well, observed_at=at, depth_to_water_ft=40.0 + i)
         for i, at in enumerate(times)
     )
+    Observation.objects.create(
+        well=well,
+        observed_at=datetime(2025, 7, 10, 23, tzinfo=UTC),
+        depth_to_water_ft=None,
+        level_status="dry",
+    )
     server = UvicornServer().start()
     context = browser.new_context(timezone_id="America/Denver")
     try:
@@ -225,6 +231,17 @@ def test_the_chart_draws_in_utc_whatever_the_browser_zone(transactional_db, brow
         )
         assert "Time (UTC)" in shown and "11:00pm" in shown, shown
         assert "2025-03-10" in shown
+        # The dry visit has no value: its marker sits on the axis's top edge (the scale's
+        # minimum depth), above every measured depth, not among them.
+        marker, top, shallowest = page.evaluate(
+            """() => {
+                const u = document.getElementById('hydrograph').uplot;
+                const markers = u.data[5].filter((v) => v != null);
+                const depths = u.data.slice(1, 5).flat().filter((v) => v != null);
+                return [markers[0], u.scales.y.min, Math.min(...depths)];
+            }"""
+        )
+        assert marker == top < shallowest
     finally:
         context.close()
         server.stop()
