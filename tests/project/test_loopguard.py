@@ -34,12 +34,14 @@ async def test_a_blocking_route_is_named_with_its_duration_and_stack(fixture_rou
         await asyncio.sleep(0.05)
     finally:
         guard.uninstall()
-    (block,) = guard.blocks
+    # Only the sleep is the route's blocking (a first request may also import its URLconf
+    # on the loop, which the guard reports too, under the same route).
+    (block,) = [b for b in guard.blocks if "time.sleep(0.1)" in "".join(b.stack)]
     assert block.route == "GET /sleeping/"
-    assert 80 <= block.duration_ms < 2000
-    stack = "".join(block.stack)
-    assert "checklist_fixtures.py" in stack and "time.sleep(0.1)" in stack
+    assert block.duration_ms >= 80  # the sleep's 100 ms, less at most one heartbeat interval
+    assert "checklist_fixtures.py" in "".join(block.stack)
     assert "GET /sleeping/" in str(block)
+    assert not [b for b in guard.blocks if b.route == "POST /class/"]  # it only awaits
 
 
 @pytest.mark.asyncio
@@ -49,7 +51,7 @@ async def test_blocking_outside_a_request_names_no_route():
     time.sleep(0.1)  # noqa: ASYNC251 - the test's own blocking: not a route's
     await asyncio.sleep(0.05)
     guard.uninstall()
-    assert [b.route for b in guard.blocks] == [""]
+    assert guard.blocks and {b.route for b in guard.blocks} == {""}
 
 
 def test_the_pytest_option_fails_a_test_whose_route_blocks():
