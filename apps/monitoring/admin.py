@@ -2,11 +2,13 @@
 offered as choices from the vocabulary; the observation inline on a well is paginated so a
 well with 100,000 readings renders one page of them, not all."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -34,7 +36,7 @@ from .models import (
     Well,
     WellContact,
 )
-from .services import well_summaries_refresh
+from .services import observations_written, well_summaries_refresh
 
 
 class LexiconFormMixin:
@@ -146,6 +148,13 @@ class WellAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change) -> None:
         instances = formset.save()
+        if formset.model is Observation and (instances or formset.deleted_objects):
+            # Readings added, edited or deleted on the well's page: judged and summarised in
+            # this view's transaction, as every other write of readings is.
+            well = form.instance
+            written = Q(pk__in=[o.pk for o in instances])
+            start = min((o.observed_at for o in instances), default=datetime.now(UTC))
+            observations_written(well_id=well.pk, start=start, written=written)
         if formset.model is Observation and instances:
             event_publish_on_commit(
                 kind="observations.created",
@@ -216,7 +225,7 @@ class ObservationAdmin(admin.ModelAdmin):
         return TimeOrderedChangeList
 
     autocomplete_fields = ("well", "sensor")
-    readonly_fields = ("created_at",)
+    readonly_fields = ("flags", "created_at")  # flags: what the plausibility checks found
     actions = ("mark_approved", "mark_provisional")
 
     @admin.display(description="well", ordering="well__site_no")
@@ -243,9 +252,11 @@ class ObservationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        # The admin's view is one transaction: the summary commits with the edit.
+        # The admin's view is one transaction: the flags and summary commit with the edit.
+        observations_written(well_id=obj.well_id, start=obj.observed_at, written=Q(pk=obj.pk))
         moved_from = form.initial.get("well") if change else None
-        well_summaries_refresh(well_ids=[obj.well_id, *([moved_from] if moved_from else [])])
+        if moved_from and moved_from != obj.well_id:
+            well_summaries_refresh(well_ids=[moved_from])
         event_publish_on_commit(
             kind="observations.created",
             payload={"site_no": obj.well.site_no, "observation_ids": [obj.pk]},

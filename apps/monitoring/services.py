@@ -214,11 +214,11 @@ def observation_create_many(*, site_no: str, readings: list[dict[str, Any]]) -> 
         ):
             raise conflict_for_constraint("observation_unique_well_time")
         created = Observation.objects.bulk_create(observations)
-        new_ids = {o.pk for o in created}
-        flagged = observation_flags_apply(well_id=well.pk, start=min(times), new=Q(pk__in=new_ids))
+        flagged = observations_written(
+            well_id=well.pk, start=min(times), written=Q(pk__in={o.pk for o in created})
+        )
         for observation in created:
             observation.flags = plausibility.flags_text(flagged.get(observation.pk, []))
-        well_summaries_refresh(well_ids=[well.pk])
         event_publish_on_commit(
             kind="observations.created",
             payload={"site_no": well.site_no, "observation_ids": [o.pk for o in created]},
@@ -662,10 +662,20 @@ def _well_summary(
     )
 
 
+def observations_written(*, well_id: int, start: datetime, written: Q) -> dict[int, list[str]]:
+    """What every write of a well's readings does before its transaction commits (the API,
+    the admin; imports do the same per file): judge the written readings (``written``, from
+    ``start`` on) and refresh the well's summary. Returns the flags by reading id."""
+    flagged = observation_flags_apply(well_id=well_id, start=start, new=written)
+    well_summaries_refresh(well_ids=[well_id])
+    return flagged
+
+
 def observation_flags_apply(*, well_id: int, start: datetime, new: Q) -> dict[int, list[str]]:
-    """Judge a well's new readings (those matching ``new``, e.g. ``Q(pk__in=ids)`` or
-    ``Q(created_at=stamp)``) from ``start`` on against the readings before them, in the
-    caller's transaction, and store their plausibility flags (plausibility.py). Returns the
+    """Judge a well's new or changed readings (those matching ``new``, e.g.
+    ``Q(pk__in=ids)`` or ``Q(created_at=stamp)``) from ``start`` on against the readings
+    before them, in the caller's transaction, and store their plausibility flags
+    (plausibility.py; a flag that no longer applies is cleared). Returns the
     flags by reading id, flagged readings only. Times come as epoch seconds and newness as a
     column, both computed by the database: a million-row import reads no datetimes."""
     rows = list(
@@ -679,6 +689,7 @@ def observation_flags_apply(*, well_id: int, start: datetime, new: Q) -> dict[in
             "depth_to_water_ft",
             "level_status",
             ExpressionWrapper(new, output_field=BooleanField()),
+            "flags",
         )
     )
     found = plausibility.series_flags(
@@ -687,6 +698,10 @@ def observation_flags_apply(*, well_id: int, start: datetime, new: Q) -> dict[in
     by_text: dict[str, list[int]] = {}
     for index, flags in found.items():
         by_text.setdefault(plausibility.flags_text(flags), []).append(rows[index][0])
+    # A judged reading that no longer looks implausible (an edit corrected it) loses its flag.
+    cleared = [r[0] for i, r in enumerate(rows) if r[4] and r[5] and i not in found]
+    if cleared:
+        by_text[""] = cleared
     for text, pks in by_text.items():
         for start_at in range(0, len(pks), 500):  # SQLite's limit on query parameters
             Observation.objects.filter(pk__in=pks[start_at : start_at + 500]).update(flags=text)

@@ -54,10 +54,6 @@ class Trend:
             return "no significant trend"
         return "water falling" if self.slope_ft_per_year > 0 else "water rising"
 
-    @property
-    def years(self) -> float:
-        return (_index(self.end) - _index(self.start) + 1) / 12
-
 
 def _index(month: date) -> int:
     return month.year * 12 + month.month - 1

@@ -196,3 +196,43 @@ def test_bulk_action_marks_readings_approved(staff_client):
     )
     assert "2 reading(s) marked approved" in response.text
     assert Observation.objects.filter(data_quality="approved").count() == 2
+
+
+def test_a_reading_added_or_corrected_in_the_admin_is_judged_and_summarised(staff_client):
+    """The admin writes readings like the API does: flags and summary in its transaction."""
+    from apps.monitoring.models import WellSummary
+
+    well = well_create()
+    start = datetime(2024, 1, 5, 16, tzinfo=UTC)
+    Observation.objects.bulk_create(
+        Observation(well=well, observed_at=start + timedelta(days=30 * i), depth_to_water_ft=155.0)
+        for i in range(6)
+    )
+    form = {
+        "well": well.pk,
+        "observed_at_0": "2024-07-10",
+        "observed_at_1": "16:00:00",
+        "depth_to_water_ft": "-3.5",
+        "level_status": "static",
+        "data_quality": "provisional",
+        "source": "manual",
+    }
+    response = staff_client.post(reverse("admin:monitoring_observation_add"), form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    added = Observation.objects.get(depth_to_water_ft=-3.5)
+    assert added.flags == "negative_not_flowing,outside_range,jump"
+    summary = WellSummary.objects.get(well=well)
+    assert (summary.observation_count, summary.min_depth_to_water_ft) == (7, -3.5)
+    # The data manager corrects the typo: the flag goes, the summary follows.
+    change = reverse("admin:monitoring_observation_change", args=[added.pk])
+    response = staff_client.post(change, {**form, "depth_to_water_ft": "153.5"})
+    assert response.status_code == 302
+    added.refresh_from_db()
+    assert added.flags == ""
+    assert WellSummary.objects.get(well=well).min_depth_to_water_ft == 153.5
+    # Deleting it from the changelist refreshes the summary too.
+    staff_client.post(
+        reverse("admin:monitoring_observation_changelist"),
+        {"action": "delete_selected", "_selected_action": [added.pk], "post": "yes"},
+    )
+    assert WellSummary.objects.get(well=well).observation_count == 6
