@@ -63,6 +63,7 @@ test-postgres: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(MANAGE) migration_checklist --strict > /dev/null
 
 # The long fuzzing run: 1,000 examples per operation, stateful phase included, on both
@@ -98,10 +99,10 @@ checklist: setup
 	$(MANAGE) migration_checklist
 
 # The checklist, ruff's ASYNC rules and Django's SynchronousOnlyOperation on the corpus of
-# labelled cases (tests/core/corpus): detection and false-positive rates (ADR-0004).
+# labelled cases (tests/ops/corpus): detection and false-positive rates (ADR-0004).
 checklist-eval: setup
 	@mkdir -p var
-	$(PY) -m tests.core.corpus.evaluate
+	$(PY) -m tests.ops.corpus.evaluate
 
 format: setup
 	$(VENV)/bin/ruff format .

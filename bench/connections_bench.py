@@ -52,7 +52,7 @@ def main() -> None:
         django.setup()
         from django.db import connection
 
-        from apps.core.loadcheck import ConnectionSampler, Oracle, run_load
+        from apps.ops.loadcheck import ConnectionSampler, Oracle, run_load
         from tests.support.server import UvicornServer
 
         oracle = Oracle.read()

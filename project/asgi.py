@@ -24,7 +24,7 @@ os.environ["PIEZO_INTERFACE"] = "asgi"
 
 application = get_asgi_application()
 
-from apps.core.checks import connection_policy_enforce  # noqa: E402 - needs the apps loaded
+from apps.ops.checks import connection_policy_enforce  # noqa: E402 - needs the apps loaded
 
 connection_policy_enforce()
 

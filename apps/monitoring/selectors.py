@@ -15,8 +15,6 @@ from django.db import close_old_connections, models
 from django.db.models import Count, F, Manager, Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from apps.core.singleflight import SingleFlight
-
 from . import plausibility
 from .asyncdriver import on_own_connection, read_path, reading, release
 from .expressions import EpochSeconds
@@ -30,6 +28,7 @@ from .models import (
     Well,
     WellContact,
 )
+from .singleflight import SingleFlight
 
 WELL_ORDERINGS = (
     "site_no",
@@ -233,7 +232,7 @@ _stats_flight: SingleFlight[dict[str, Any]] = SingleFlight()
 
 async def stats_aget(*, now: datetime | None = None) -> dict[str, Any]:
     """The headline figures: wells (by status), observations, recent readings, samples.
-    Concurrent callers share one computation (apps/core/singleflight.py), which runs in a
+    Concurrent callers share one computation (apps/monitoring/singleflight.py), which runs in a
     task of its own and so on connections of its own."""
     if now is not None:
         return await _stats_acompute(now)

@@ -26,7 +26,7 @@ INSTALLED_APPS = [
     "apps.monitoring",
     "apps.api",
     "apps.pipeline",
-    "apps.core",
+    "apps.ops",
     "apps.live",
     "apps.web",
 ]

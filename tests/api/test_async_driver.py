@@ -9,9 +9,9 @@ from datetime import date
 import httpx
 import pytest
 
-from apps.core.loadcheck import ConnectionSampler, Oracle, run_load
 from apps.monitoring import services
 from apps.monitoring.models import Well
+from apps.ops.loadcheck import ConnectionSampler, Oracle, run_load
 from tests.support.server import UvicornServer
 
 pytestmark = pytest.mark.django_db(transaction=True)

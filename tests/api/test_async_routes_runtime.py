@@ -9,10 +9,10 @@ import re
 import pytest
 from asgiref.sync import sync_to_async
 
-from apps.core.checklist.analysis import analyze
-from apps.core.checklist.routes import all_entries
 from apps.monitoring.models import Contact, Group, Sample, Well
 from apps.monitoring.services import well_summaries_rebuild
+from apps.ops.checklist.analysis import analyze
+from apps.ops.checklist.routes import all_entries
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

@@ -4,7 +4,7 @@ A landing page once fired /api/stats and a well detail at the same time, and a c
 shared between threads made the stats read 0 now and then; elsewhere a cursor shared by
 threads handed one caller another's rows. These tests send thousands of concurrent mixed
 requests (and run concurrent queries on threads) and compare every answer with the
-database (apps/core/loadcheck.py, the same code as `manage.py loadcheck`)."""
+database (apps/ops/loadcheck.py, the same code as `manage.py loadcheck`)."""
 
 import asyncio
 from collections import Counter
@@ -15,9 +15,9 @@ import httpx
 import pytest
 from django.db import connection, connections
 
-from apps.core.loadcheck import Oracle, run_load
 from apps.monitoring import services
 from apps.monitoring.models import Observation, Well
+from apps.ops.loadcheck import Oracle, run_load
 from tests.support.server import UvicornServer
 
 REQUESTS = 2000

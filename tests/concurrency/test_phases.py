@@ -1,5 +1,5 @@
 """ADR-0004's phase matrix: every phase that exists runs as a real server on PostgreSQL and
-passes the same concurrency oracle (apps/core/loadcheck.py, `manage.py loadcheck`): mixed
+passes the same concurrency oracle (apps/ops/loadcheck.py, `manage.py loadcheck`): mixed
 concurrent reads and writes, each answer compared with the database, every acknowledged
 write found. P0 also proves what it promises: one persistent connection per thread, reused
 across requests, renewed when older than CONN_MAX_AGE or broken.
@@ -18,8 +18,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from apps.api.services import api_token_create
-from apps.core.loadcheck import ConnectionSampler, Oracle, run_load, verify_writes
 from apps.monitoring import services
+from apps.ops.loadcheck import ConnectionSampler, Oracle, run_load, verify_writes
 from tests.support.rawdb import raw_connection
 from tests.support.server import GunicornServer, UvicornServer
 

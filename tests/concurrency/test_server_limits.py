@@ -8,8 +8,8 @@ from datetime import date
 import httpx
 import pytest
 
-from apps.core.loadcheck import ConnectionSampler, Oracle, run_load
 from apps.monitoring import services
+from apps.ops.loadcheck import ConnectionSampler, Oracle, run_load
 from project.looplag import LoopLag
 from tests.support.server import UvicornServer
 

@@ -8,7 +8,7 @@ from django.test import AsyncClient
 
 @pytest.fixture
 def fixture_routes(settings):
-    settings.ROOT_URLCONF = "tests.core.checklist_fixtures"
+    settings.ROOT_URLCONF = "tests.ops.checklist_fixtures"
 
 
 @pytest.mark.asyncio

@@ -15,8 +15,8 @@ from django.test import AsyncClient
 
 from project.loopguard import LoopGuard
 
-# tests/core/checklist_fixtures.py: /sleeping/ calls time.sleep(0.1) in an async view.
-FIXTURE_URLCONF = "tests.core.checklist_fixtures"
+# tests/ops/checklist_fixtures.py: /sleeping/ calls time.sleep(0.1) in an async view.
+FIXTURE_URLCONF = "tests.ops.checklist_fixtures"
 
 
 @pytest.fixture

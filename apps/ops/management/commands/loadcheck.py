@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from tqdm import tqdm
 
-from apps.core import loadcheck
+from apps.ops import loadcheck
 
 
 class Command(BaseCommand):

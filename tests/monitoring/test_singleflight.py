@@ -2,7 +2,7 @@ import asyncio
 
 import pytest
 
-from apps.core.singleflight import SingleFlight
+from apps.monitoring.singleflight import SingleFlight
 
 pytestmark = pytest.mark.asyncio
 

@@ -8,8 +8,8 @@ import shutil
 import pytest
 from django.conf import settings
 
-from apps.core.checklist import plan
-from apps.core.checklist.analysis import UNSAFE, Analysis, Finding
+from apps.ops.checklist import plan
+from apps.ops.checklist.analysis import UNSAFE, Analysis, Finding
 
 from .test_checklist import checklist as run
 

@@ -37,8 +37,8 @@ from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 from django.urls import path  # noqa: E402
 from django.views import View  # noqa: E402
 
-from tests.core.corpus import SITE, Case, all_cases  # noqa: E402
-from tests.core.corpus.scoring import analyse, flagged, rates  # noqa: E402
+from tests.ops.corpus import SITE, Case, all_cases  # noqa: E402
+from tests.ops.corpus.scoring import analyse, flagged, rates  # noqa: E402
 
 CORPUS_DIR = Path(__file__).parent
 TEMPLATES = [

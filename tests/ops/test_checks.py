@@ -3,7 +3,7 @@
 import pytest
 from django.core.checks import run_checks
 
-from apps.core.checks import connection_budget
+from apps.ops.checks import connection_budget
 
 # The checks read settings.DATABASES; overriding it here is the point.
 pytestmark = pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")

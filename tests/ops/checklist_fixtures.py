@@ -1,4 +1,4 @@
-"""One small view per case the migration checklist must classify (tests/core/test_checklist.py).
+"""One small view per case the migration checklist must classify (tests/ops/test_checklist.py).
 Never served: the checklist only reads their source."""
 
 import time

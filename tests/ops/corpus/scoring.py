@@ -3,7 +3,7 @@ rates ADR-0004 states (unsafe cases flagged, safe cases flagged)."""
 
 from dataclasses import dataclass
 
-from apps.core.checklist.analysis import UNKNOWN, UNSAFE, Analysis, analyze, analyze_class
+from apps.ops.checklist.analysis import UNKNOWN, UNSAFE, Analysis, analyze, analyze_class
 
 from . import Case
 

@@ -1,11 +1,11 @@
-"""The migration checklist's analyser against the corpus (tests/core/corpus): each case
+"""The migration checklist's analyser against the corpus (tests/ops/corpus): each case
 classified as labelled, every unsafe case flagged, no safe case flagged (ADR-0004's
 target: at least 95% and 0%)."""
 
 import pytest
 
-from tests.core.corpus import all_cases
-from tests.core.corpus.scoring import analyse, flagged, rates
+from tests.ops.corpus import all_cases
+from tests.ops.corpus.scoring import analyse, flagged, rates
 
 CASES = all_cases()
 
@@ -50,7 +50,7 @@ def test_each_unsafe_finding_names_its_file_line_and_call_chain():
     by_name = {c.name: c for c in CASES}
     analysis = analyse(by_name["helpers.five_calls_deep"])
     (finding,) = [f for f in analysis.unsafe if "Well.objects.get" in f.detail]
-    assert finding.file == "tests/core/corpus/helpers.py"
+    assert finding.file == "tests/ops/corpus/helpers.py"
     assert finding.line > 0
     assert [site["calls"].rsplit(".", 1)[-1] for site in finding.chain] == [
         "level_1",

@@ -10,8 +10,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from apps.core.checklist.analysis import analyze, analyze_class
-from apps.core.checklist.routes import http_entries
+from apps.ops.checklist.analysis import analyze, analyze_class
+from apps.ops.checklist.routes import http_entries
 
 from . import checklist_fixtures as fixtures
 
@@ -41,7 +41,7 @@ def test_the_reason_names_the_call_and_the_helper():
     assert any("Well.objects.get" in reason for reason in direct.reasons("sync-db"))
     through = analyze(fixtures.unsafe_through_helper_view)
     assert any(
-        "via tests.core.checklist_fixtures.helper_that_iterates" in r for r in through.reasons()
+        "via tests.ops.checklist_fixtures.helper_that_iterates" in r for r in through.reasons()
     )
     assert any("time.sleep" in r for r in analyze(fixtures.sleeping_view).reasons("blocking"))
 
@@ -52,7 +52,7 @@ def test_class_based_view_and_consumer():
 
 
 def test_routes_enumerate_each_operation_and_handler():
-    entries = {e.key: e for e in http_entries("tests.core.checklist_fixtures")}
+    entries = {e.key: e for e in http_entries("tests.ops.checklist_fixtures")}
     read, write = entries[("GET", "/api/mixed")], entries[("POST", "/api/mixed")]
     assert analyze(read.handler).classification == "async-native"
     assert analyze(write.handler).classification == "sync"
@@ -124,18 +124,18 @@ def test_text_and_markdown_formats():
 
 
 def test_json_gives_file_line_and_call_chain_of_each_unsafe_finding(settings):
-    settings.ROOT_URLCONF = "tests.core.checklist_fixtures"
+    settings.ROOT_URLCONF = "tests.ops.checklist_fixtures"
     code, out, _ = checklist("--format", "json")
     unsafe = json.loads(out)["unsafe"]
     (through,) = [f for f in unsafe if f["route"] == "/unsafe-helper/"]
     helper_line = inspect.getsourcelines(fixtures.helper_that_iterates)[1] + 1
     assert (through["kind"], through["category"]) == ("sync-db", "queryset-evaluation")
-    assert (through["file"], through["line"]) == ("tests/core/checklist_fixtures.py", helper_line)
+    assert (through["file"], through["line"]) == ("tests/ops/checklist_fixtures.py", helper_line)
     assert [site["calls"] for site in through["chain"]] == [
-        "tests.core.checklist_fixtures.helper_that_iterates"
+        "tests.ops.checklist_fixtures.helper_that_iterates"
     ]
     assert through["chain"][0]["function"].endswith("unsafe_through_helper_view")
     # The text format leads with file:line, so a terminal or editor can jump to it.
     _, text, _ = checklist()
-    assert f"tests/core/checklist_fixtures.py:{helper_line}: iterates a queryset" in text
+    assert f"tests/ops/checklist_fixtures.py:{helper_line}: iterates a queryset" in text
     assert {f["route"] for f in unsafe} >= {"/unsafe-direct/", "/sleeping/"}

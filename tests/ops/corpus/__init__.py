@@ -1,8 +1,8 @@
 """A corpus of small views, class-based views, consumers and middleware as a team new to
 async Django writes them, each labelled with what it is (``@case``): the checklist's
-analyser must flag every unsafe one and none of the safe ones (tests/core/test_corpus.py),
+analyser must flag every unsafe one and none of the safe ones (tests/ops/test_corpus.py),
 and ``make checklist-eval`` prints its rates beside ruff's ASYNC rules and Django's own
-``SynchronousOnlyOperation`` on the same cases (tests/core/corpus/evaluate.py, ADR-0004).
+``SynchronousOnlyOperation`` on the same cases (tests/ops/corpus/evaluate.py, ADR-0004).
 
 Every case is also runnable: the evaluation serves each through Django's async handler
 against a throwaway database, so the runtime column is what Django really raises. Network
@@ -11,7 +11,7 @@ cases talk to 127.0.0.1:9, where nothing listens, and fail fast.
 
 from dataclasses import dataclass
 
-from apps.core.checklist.analysis import DRIVER, NATIVE, OFFLOADED, UNKNOWN, UNSAFE
+from apps.ops.checklist.analysis import DRIVER, NATIVE, OFFLOADED, UNKNOWN, UNSAFE
 
 __all__ = ["DRIVER", "NATIVE", "OFFLOADED", "UNKNOWN", "UNSAFE", "Case", "case", "CASES"]
 

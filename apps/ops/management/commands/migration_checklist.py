@@ -6,8 +6,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.core.checklist import plan
-from apps.core.checklist.analysis import UNKNOWN, UNSAFE, UNSAFE_KINDS
+from apps.ops.checklist import plan
+from apps.ops.checklist.analysis import UNKNOWN, UNSAFE, UNSAFE_KINDS
 
 BLOCKING_KINDS = (*UNSAFE_KINDS, "unknown")
 
