@@ -28,45 +28,16 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from project.looplag import LoopLagMiddleware, monitor  # framework-free
+# Framework-free, both: the ceiling stays without Django. Piezo's column lists come from the
+# domain's contract.
+from apps.monitoring.contract import CSV_FIELDS, OBSERVATION_FIELDS
+from project.looplag import LoopLagMiddleware, monitor
 
 DATABASE_URL = os.environ["DATABASE_URL"]
 POOL_MAX_SIZE = int(os.environ.get("DB_POOL_MAX_SIZE", "10"))
 POOL_MIN_SIZE = int(os.environ.get("DB_POOL_MIN_SIZE", "2"))
 CHUNK_SIZE = 5000
 
-# Copies of Piezo's column lists (apps/monitoring/selectors.py, exports.py): importing them
-# would load Django into the ceiling. The harness compares every answer with Piezo's before
-# the load, so a list that drifts fails there.
-OBSERVATION_FIELDS = (
-    "id",
-    "observed_at",
-    "depth_to_water_ft",
-    "water_level_elevation_ft",
-    "elevation_datum",
-    "measuring_point_height_ft",
-    "method",
-    "level_status",
-    "data_quality",
-    "source",
-    "measured_by",
-    "notes",
-    "flags",
-)
-CSV_FIELDS = (
-    "observed_at",
-    "depth_to_water_ft",
-    "level_status",
-    "method",
-    "data_quality",
-    "source",
-    "measured_by",
-    "water_level_elevation_ft",
-    "elevation_datum",
-    "measuring_point_height_ft",
-    "notes",
-    "flags",
-)
 WELL_STATUSES = ("active", "inactive", "destroyed")
 LOCATION_FIELDS = (
     "latitude",

@@ -125,9 +125,40 @@ def observer_token(db) -> str:
     return api_token_create(user=user)[1]
 
 
+DEMO = {
+    "seed": 11,
+    "wells": 12,
+    "years": 2,
+    "transducer_wells": 1,
+    "transducer_days": 20,
+    "end": date(2025, 6, 30),
+}
+
+
 @pytest.fixture
 def demo(db) -> dict[str, int]:
-    """A small deterministic demo data set."""
-    return services.demo_seed(
-        seed=11, wells=12, years=2, transducer_wells=1, transducer_days=20, end=date(2025, 6, 30)
-    )
+    """A small deterministic demo data set, for a test that also writes."""
+    return services.demo_seed(**DEMO)
+
+
+@pytest.fixture(scope="module")
+def demo_for_reads(django_db_setup, django_db_blocker) -> dict[str, int]:
+    """The same data set, committed once for a whole module whose tests only read it (no
+    per-test seed and flush): use it with ``reads_only`` instead of a django_db marker. The
+    tables are emptied when the module is done."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        services.lexicon_seed()
+        counts = services.demo_seed(**DEMO)
+    yield counts
+    with django_db_blocker.unblock():
+        close_every_connection()
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def reads_only(demo_for_reads, django_db_blocker):
+    """Database access for a test that only reads the module's committed demo data."""
+    with django_db_blocker.unblock():
+        yield demo_for_reads

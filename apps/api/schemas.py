@@ -1,12 +1,25 @@
 """Request and response shapes. Numbers refuse NaN and infinities; times must carry an
 offset (a naive time is ambiguous for a network that spans time zones)."""
 
+from copy import copy
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
+from django.db import models
 from ninja import Field, Schema
-from pydantic import AfterValidator, AwareDatetime, Strict, field_validator
+from pydantic import AfterValidator, AwareDatetime, Strict, create_model, field_validator
 
+from apps.monitoring.contract import LIMITS
+from apps.monitoring.models import (
+    Contact,
+    Group,
+    LexiconTerm,
+    Location,
+    Observation,
+    Sample,
+    SampleResult,
+    Well,
+)
 from apps.monitoring.plausibility import flags_list
 from apps.monitoring.storable import text_problem
 
@@ -33,6 +46,20 @@ MeasurementTime = Annotated[AwareDatetime, AfterValidator(_a_measurement_time)]
 # Strict: a JSON true is not the number 1. Finite: no NaN or infinities.
 FiniteFloat = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 Text = Annotated[str, Field(max_length=4000)]
+
+
+def measured(field: str) -> Any:
+    """A finite number within the domain's range for ``field`` (contract.LIMITS)."""
+    limit = LIMITS[field]
+    return Annotated[float, Strict(), Field(allow_inf_nan=False, ge=limit.low, le=limit.high)]
+
+
+def column(model: type[models.Model], field: str, *, required: bool = False) -> Any:
+    """Text that fits ``model.field``'s column (its max_length); ``required``: not empty."""
+    return Annotated[
+        str,
+        Field(min_length=1 if required else 0, max_length=model._meta.get_field(field).max_length),
+    ]
 
 
 class InSchema(Schema):
@@ -127,24 +154,30 @@ class LocationOut(Schema):
     huc: str
 
 
+def partial(schema: type[Schema], name: str, **annotations: Any) -> type[Schema]:
+    """``schema`` with every field optional and absent by default, each keeping its
+    constraints: the PATCH body of a POST body (``annotations`` replaces a field's type,
+    e.g. a nested body by its own partial). Routes read ``dict(exclude_unset=True)``."""
+    fields = {}
+    for field_name, info in schema.model_fields.items():
+        optional = copy(info)
+        optional.default = None
+        optional.default_factory = None
+        fields[field_name] = (annotations.get(field_name, info.annotation), optional)
+    return create_model(name, __base__=InSchema, **fields)
+
+
 class LocationIn(InSchema):
-    latitude: FiniteFloat = Field(..., ge=-90, le=90)
-    longitude: FiniteFloat = Field(..., ge=-180, le=180)
-    land_surface_elevation_ft: FiniteFloat | None = Field(None, ge=-1500, le=30000)
-    vertical_datum: str = Field("", max_length=16)
-    county: str = Field("", max_length=64)
-    state: str = Field("", max_length=2)
-    huc: str = Field("", max_length=16)
+    latitude: measured("latitude")
+    longitude: measured("longitude")
+    land_surface_elevation_ft: measured("land_surface_elevation_ft") | None = None
+    vertical_datum: column(Location, "vertical_datum") = ""
+    county: column(Location, "county") = ""
+    state: column(Location, "state") = ""
+    huc: column(Location, "huc") = ""
 
 
-class LocationPatch(InSchema):
-    latitude: FiniteFloat = Field(None, ge=-90, le=90)
-    longitude: FiniteFloat = Field(None, ge=-180, le=180)
-    land_surface_elevation_ft: FiniteFloat | None = Field(None, ge=-1500, le=30000)
-    vertical_datum: str = Field(None, max_length=16)
-    county: str = Field(None, max_length=64)
-    state: str = Field(None, max_length=2)
-    huc: str = Field(None, max_length=16)
+LocationPatch = partial(LocationIn, "LocationPatch")
 
 
 SiteNo = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
@@ -249,26 +282,16 @@ class WellDetailOut(Schema):
 
 class WellIn(InSchema):
     site_no: SiteNo
-    name: str = Field(..., min_length=1, max_length=200)
-    kind: str = Field("well", max_length=32)
+    name: column(Well, "name", required=True)
+    kind: column(Well, "kind") = "well"
     status: WellStatus = "active"
-    well_depth_ft: FiniteFloat | None = Field(None, ge=0, le=50000)
-    aquifer: str = Field("", max_length=120)
+    well_depth_ft: measured("well_depth_ft") | None = None
+    aquifer: column(Well, "aquifer") = ""
     location: LocationIn
-    groups: list[Annotated[str, Field(max_length=120)]] = Field(
-        default_factory=list, max_length=100
-    )
+    groups: list[column(Group, "name")] = Field(default_factory=list, max_length=100)
 
 
-class WellPatch(InSchema):
-    site_no: SiteNo = None
-    name: str = Field(None, min_length=1, max_length=200)
-    kind: str = Field(None, max_length=32)
-    status: WellStatus = None
-    well_depth_ft: FiniteFloat | None = Field(None, ge=0, le=50000)
-    aquifer: str = Field(None, max_length=120)
-    location: LocationPatch = None
-    groups: list[Annotated[str, Field(max_length=120)]] = Field(None, max_length=100)
+WellPatch = partial(WellIn, "WellPatch", location=LocationPatch)
 
 
 class GeoJSONFeature(Schema):
@@ -287,15 +310,15 @@ class GeoJSONOut(Schema):
 
 class ObservationIn(InSchema):
     observed_at: MeasurementTime
-    depth_to_water_ft: FiniteFloat | None = Field(None, ge=-1000, le=10000)
-    water_level_elevation_ft: FiniteFloat | None = Field(None, ge=-2000, le=40000)
-    elevation_datum: str = Field("", max_length=16)
-    measuring_point_height_ft: FiniteFloat | None = Field(None, ge=-100, le=100)
-    method: str = Field("", max_length=32)
-    level_status: str = Field("static", max_length=32)
-    data_quality: str = Field("provisional", max_length=32)
-    source: Literal["manual", "transducer", "import"] = "manual"
-    measured_by: str = Field("", max_length=120)
+    depth_to_water_ft: measured("depth_to_water_ft") | None = None
+    water_level_elevation_ft: measured("water_level_elevation_ft") | None = None
+    elevation_datum: column(Observation, "elevation_datum") = ""
+    measuring_point_height_ft: measured("measuring_point_height_ft") | None = None
+    method: column(Observation, "method") = ""
+    level_status: column(Observation, "level_status") = "static"
+    data_quality: column(Observation, "data_quality") = "provisional"
+    source: Literal[tuple(Observation.Source.values)] = "manual"
+    measured_by: column(Observation, "measured_by") = ""
     notes: Text = ""
 
 
@@ -351,9 +374,9 @@ class SampleResultOut(Schema):
 
 
 class SampleResultIn(InSchema):
-    analyte: str = Field(..., min_length=1, max_length=64)
+    analyte: column(SampleResult, "analyte", required=True)
     value: FiniteFloat
-    unit: str = Field(..., min_length=1, max_length=16)
+    unit: column(SampleResult, "unit", required=True)
     below_detection: bool = False
 
 
@@ -378,8 +401,8 @@ class SamplePageOut(PageOut):
 class SampleIn(InSchema):
     site_no: SiteNo
     sampled_at: MeasurementTime
-    collected_by: str = Field("", max_length=120)
-    laboratory: str = Field("", max_length=120)
+    collected_by: column(Sample, "collected_by") = ""
+    laboratory: column(Sample, "laboratory") = ""
     notes: Text = ""
     results: list[SampleResultIn] = Field(default_factory=list, max_length=500)
 
@@ -397,10 +420,10 @@ class ContactPageOut(PageOut):
 
 
 class ContactIn(InSchema):
-    name: str = Field(..., min_length=1, max_length=120)
-    organization: str = Field("", max_length=120)
-    email: str = Field("", max_length=254)
-    phone: str = Field("", max_length=32)
+    name: column(Contact, "name", required=True)
+    organization: column(Contact, "organization") = ""
+    email: column(Contact, "email") = ""
+    phone: column(Contact, "phone") = ""
 
 
 class GroupOut(Schema):
@@ -416,8 +439,8 @@ class GroupPageOut(PageOut):
 
 
 class GroupIn(InSchema):
-    name: str = Field(..., min_length=1, max_length=120)
-    kind: Literal["network", "project"] = "network"
+    name: column(Group, "name", required=True)
+    kind: Literal[tuple(Group.Kind.values)] = "network"
     description: Text = ""
 
 
@@ -437,6 +460,6 @@ class LexiconPageOut(PageOut):
 
 class LexiconTermIn(Schema):
     category: LexiconCategory
-    code: str = Field(..., min_length=1, max_length=32, pattern=r"^[-a-zA-Z0-9_]+$")
-    label: str = Field(..., min_length=1, max_length=100)
+    code: Annotated[column(LexiconTerm, "code", required=True), Field(pattern=r"^[-a-zA-Z0-9_]+$")]
+    label: column(LexiconTerm, "label", required=True)
     definition: Text = ""

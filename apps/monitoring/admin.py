@@ -2,19 +2,17 @@
 offered as choices from the vocabulary; the observation inline on a well is paginated so a
 well with 100,000 readings renders one page of them, not all."""
 
-from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from . import plausibility
+from . import plausibility, services
 from .admin_scale import (
     BoundedCountPaginator,
     ObservedFilter,
@@ -22,7 +20,6 @@ from .admin_scale import (
     lexicon_filter,
     observations_of_matching_wells,
 )
-from .events import event_publish_on_commit
 from .models import (
     Contact,
     Deployment,
@@ -36,7 +33,6 @@ from .models import (
     Well,
     WellContact,
 )
-from .services import observations_written, well_summaries_refresh
 
 
 class LexiconFormMixin:
@@ -142,27 +138,27 @@ class WellAdmin(admin.ModelAdmin):
     def county(self, well: Well) -> str:
         return well.location.county
 
+    # Every write goes through a service (services/), which judges, summarises and
+    # announces it; the admin's view is one transaction, which the services join.
     def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        event_publish_on_commit(kind="wells.changed", payload={"site_no": obj.site_no})
+        services.well_save(well=obj)
+
+    def delete_model(self, request, obj) -> None:
+        services.well_delete(site_no=obj.site_no)
+
+    def delete_queryset(self, request, queryset) -> None:
+        services.wells_delete(well_ids=list(queryset.values_list("pk", flat=True)))
 
     def save_formset(self, request, form, formset, change) -> None:
-        instances = formset.save()
-        if formset.model is Observation and (instances or formset.deleted_objects):
-            # Readings added, edited or deleted on the well's page: judged and summarised in
-            # this view's transaction, as every other write of readings is.
-            well = form.instance
-            written = Q(pk__in=[o.pk for o in instances])
-            start = min((o.observed_at for o in instances), default=datetime.now(UTC))
-            observations_written(well_id=well.pk, start=start, written=written)
-        if formset.model is Observation and instances:
-            event_publish_on_commit(
-                kind="observations.created",
-                payload={
-                    "site_no": form.instance.site_no,
-                    "observation_ids": [o.pk for o in instances],
-                },
-            )
+        if formset.model is not Observation:
+            formset.save()
+            return
+        # Readings added, edited or deleted on the well's page.
+        services.observations_save(
+            well=form.instance,
+            observations=formset.save(commit=False),
+            deleted=formset.deleted_objects,
+        )
 
 
 @admin.register(Location)
@@ -247,29 +243,20 @@ class ObservationAdmin(admin.ModelAdmin):
         self._set_quality(request, queryset, "provisional")
 
     def _set_quality(self, request, queryset, quality: str) -> None:
-        changed = queryset.update(data_quality=quality)
+        changed = services.observations_quality_set(readings=queryset, quality=quality)
         self.message_user(request, f"{changed} reading(s) marked {quality}.")
 
+    # Writes through services, as on the well's page (WellAdmin).
     def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        # The admin's view is one transaction: the flags and summary commit with the edit.
-        observations_written(well_id=obj.well_id, start=obj.observed_at, written=Q(pk=obj.pk))
-        moved_from = form.initial.get("well") if change else None
-        if moved_from and moved_from != obj.well_id:
-            well_summaries_refresh(well_ids=[moved_from])
-        event_publish_on_commit(
-            kind="observations.created",
-            payload={"site_no": obj.well.site_no, "observation_ids": [obj.pk]},
+        services.observation_save(
+            observation=obj, previous_well_id=form.initial.get("well") if change else None
         )
 
     def delete_model(self, request, obj) -> None:
-        super().delete_model(request, obj)
-        well_summaries_refresh(well_ids=[obj.well_id])
+        services.observations_delete(readings=Observation.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset) -> None:
-        well_ids = set(queryset.values_list("well_id", flat=True))
-        super().delete_queryset(request, queryset)
-        well_summaries_refresh(well_ids=well_ids)
+        services.observations_delete(readings=queryset)
 
 
 class SampleResultInline(admin.TabularInline):
@@ -285,6 +272,9 @@ class SampleAdmin(admin.ModelAdmin):
     date_hierarchy = "sampled_at"
     autocomplete_fields = ("well",)
     inlines = (SampleResultInline,)
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.sample_save(sample=obj)
 
 
 @admin.register(SampleResult)

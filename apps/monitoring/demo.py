@@ -2,7 +2,7 @@
 counties and aquifers, monthly manual readings with seasonal cycles, multi-year trends,
 noise, gaps and a few dry or obstructed visits, and hourly transducer series for a few
 wells. Everything comes from one ``random.Random(seed)``, so a seed and an end date give
-the same data every time. This module only generates; services.py writes.
+the same data every time. This module only generates; services/seeding.py writes.
 """
 
 import math
@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from .contract import ObservationRow
 
 MOUNTAIN = ZoneInfo("America/Denver")
 
@@ -79,19 +81,6 @@ ANALYTES = (
     ("Arsenic", "µg/L", 1.0, 40.0),
     ("pH", "pH units", 6.6, 8.6),
     ("Specific conductance", "µS/cm", 300.0, 4000.0),
-)
-
-# Each measuring visit (its columns) for services.observation_bulk_insert.
-OBSERVATION_COLUMNS = (
-    "well_id",
-    "observed_at",
-    "depth_to_water_ft",
-    "level_status",
-    "method",
-    "data_quality",
-    "source",
-    "measured_by",
-    "sensor_id",
 )
 
 
@@ -200,7 +189,7 @@ def _depth(
 
 def manual_readings(
     rng: random.Random, *, well: DemoWell, well_id: int, end: date, years: int, staff: list[str]
-) -> Iterator[tuple]:
+) -> Iterator[ObservationRow]:
     """Monthly field visits over ``years`` up to ``end``, with gaps and a few failed visits."""
     start = date(end.year - years, end.month, 1)
     gap_start = rng.randint(0, max(1, years * 12 - 1)) if rng.random() < 0.35 else -1
@@ -228,16 +217,15 @@ def manual_readings(
             status = "static" if rng.random() > 0.03 else "recently_pumped"
         quality = "provisional" if (end - local.date()).days < 365 else "approved"
         method = "steel_tape" if rng.random() < 0.5 else "electric_tape"
-        yield (
+        yield ObservationRow(
             well_id,
             observed_at,
             depth,
-            status,
-            method,
-            quality,
-            "manual",
-            rng.choice(staff),
-            None,
+            method=method,
+            level_status=status,
+            data_quality=quality,
+            source="manual",
+            measured_by=rng.choice(staff),
         )
 
 
@@ -250,7 +238,7 @@ def transducer_readings(
     end: date,
     days: int,
     record_years: float,
-) -> Iterator[tuple]:
+) -> Iterator[ObservationRow]:
     """Hourly logger readings for ``days`` up to ``end`` (UTC), with a small daily cycle,
     on the same trend as the well's manual record of ``record_years``."""
     end_at = datetime(end.year, end.month, end.day, tzinfo=UTC)
@@ -275,14 +263,12 @@ def transducer_readings(
             + rng.gauss(0, 0.02)
         )
         quality = "provisional" if (end_at - observed_at).days < 365 else "approved"
-        yield (
+        yield ObservationRow(
             well_id,
             observed_at,
             round(depth, 3),
-            "static",
-            "transducer",
-            quality,
-            "transducer",
-            "",
-            sensor_id,
+            method="transducer",
+            data_quality=quality,
+            source="transducer",
+            sensor_id=sensor_id,
         )

@@ -1,12 +1,15 @@
 """The one place domain changes are announced. Writers call ``event_publish_on_commit``
-inside their transaction; subscribers (the live-updates layer) hear about the change only
-once it is committed, so nobody is told about a reading that was rolled back."""
+inside their transaction with a kind and payload from contract.py; subscribers (the
+live-updates layer) hear about the change only once it is committed, so nobody is told
+about a reading that was rolled back."""
 
 import logging
 from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+
+from .contract import EventKind, payload_problem
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +28,13 @@ def event_unsubscribe(callback: Callable[[Event], None]) -> None:
         _subscribers.remove(callback)
 
 
-def event_publish_on_commit(*, kind: str, payload: dict[str, Any]) -> None:
-    """Announce ``kind`` (e.g. "observations.created") when the current transaction commits."""
-    event = {"kind": kind, **payload}
+def event_publish_on_commit(*, kind: EventKind, payload: Any) -> None:
+    """Announce ``kind`` with its payload (contract.EVENT_PAYLOADS) when the current
+    transaction commits. A payload of the wrong shape is a programming error: it raises
+    here, in the writer's tests, not later in a subscriber."""
+    if problem := payload_problem(kind, payload):
+        raise TypeError(problem)
+    event = {"kind": str(kind), **payload}
     transaction.on_commit(lambda: _deliver(event))
 
 

@@ -9,22 +9,9 @@ import io
 import json
 from collections.abc import AsyncIterator, Iterator
 
+from .contract import CSV_FIELDS
 from .selectors import ObservationFilters, observation_achunks, observation_chunks
 
-CSV_FIELDS = (
-    "observed_at",
-    "depth_to_water_ft",
-    "level_status",
-    "method",
-    "data_quality",
-    "source",
-    "measured_by",
-    "water_level_elevation_ft",
-    "elevation_datum",
-    "measuring_point_height_ft",
-    "notes",
-    "flags",
-)
 CHUNK_SIZE = 5000
 # Rows formatted between two turns of the event loop. Formatting is CPU on the loop: a
 # whole 5,000-row chunk at once (about 25 ms) let sixteen concurrent exports hold every

@@ -7,20 +7,14 @@ status, data quality) live in LexiconTerm so data managers can extend them in th
 rows store the term's code and are validated against the vocabulary in clean().
 """
 
-import math
-
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from . import trends
 
-
-def validate_finite(value: float) -> None:
-    """Reject NaN and infinities, which a float column would happily store."""
-    if value is not None and not math.isfinite(value):
-        raise ValidationError("Enter a finite number, not %(value)s.", params={"value": value})
+# validate_finite: older migrations name it as apps.monitoring.models.validate_finite.
+from .contract import LIMITS, MISSING_DEPTH, NO_VALUE_STATUSES, validate_finite
 
 
 class LexiconTerm(models.Model):
@@ -47,12 +41,18 @@ class LexiconTerm(models.Model):
         return f"{self.get_category_display()}: {self.label} ({self.code})"
 
 
+def lexicon_labels() -> dict[str, dict[str, str]]:
+    """Every vocabulary's terms as {category: {code: label}}, in one query: what the API,
+    the admin and the importers validate many rows against."""
+    labels: dict[str, dict[str, str]] = {}
+    for category, code, label in LexiconTerm.objects.values_list("category", "code", "label"):
+        labels.setdefault(category, {})[code] = label
+    return labels
+
+
 def lexicon_vocabulary() -> dict[str, set[str]]:
-    """Every vocabulary's codes, in one query (for validating many rows)."""
-    vocabulary: dict[str, set[str]] = {}
-    for category, code in LexiconTerm.objects.values_list("category", "code"):
-        vocabulary.setdefault(category, set()).add(code)
-    return vocabulary
+    """Every vocabulary's codes (lexicon_labels without the labels)."""
+    return {category: set(terms) for category, terms in lexicon_labels().items()}
 
 
 def lexicon_errors(
@@ -95,17 +95,17 @@ class Location(TimestampedModel):
     """Where a monitoring point is: WGS84 coordinates and the land surface there."""
 
     latitude = models.FloatField(
-        validators=[MinValueValidator(-90.0), MaxValueValidator(90.0), validate_finite],
+        validators=LIMITS["latitude"].validators(),
         help_text="Decimal degrees, WGS84.",
     )
     longitude = models.FloatField(
-        validators=[MinValueValidator(-180.0), MaxValueValidator(180.0), validate_finite],
+        validators=LIMITS["longitude"].validators(),
         help_text="Decimal degrees, WGS84.",
     )
     land_surface_elevation_ft = models.FloatField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(-1500.0), MaxValueValidator(30000.0), validate_finite],
+        validators=LIMITS["land_surface_elevation_ft"].validators(),
     )
     vertical_datum = models.CharField(max_length=16, blank=True, help_text="e.g. NAVD88")
     county = models.CharField(max_length=64, blank=True, db_index=True)
@@ -183,7 +183,7 @@ class Well(TimestampedModel):
     well_depth_ft = models.FloatField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(0.0), MaxValueValidator(50000.0), validate_finite],
+        validators=LIMITS["well_depth_ft"].validators(),
     )
     aquifer = models.CharField(max_length=120, blank=True, db_index=True)
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="wells")
@@ -278,10 +278,6 @@ def validate_aware(value) -> None:
         )
 
 
-# Level statuses under which a reading can have no depth value.
-NO_VALUE_STATUSES = ("dry", "obstructed", "flowing", "pumping", "destroyed", "other")
-
-
 class Observation(models.Model):
     """One water level: depth to water below land surface at a time, with how and by whom.
 
@@ -299,17 +295,17 @@ class Observation(models.Model):
     depth_to_water_ft = models.FloatField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(-1000.0), MaxValueValidator(10000.0), validate_finite],
+        validators=LIMITS["depth_to_water_ft"].validators(),
         help_text="Below land surface; negative above it (flowing). Empty when dry.",
     )
     water_level_elevation_ft = models.FloatField(
-        null=True, blank=True, validators=[validate_finite]
+        null=True, blank=True, validators=LIMITS["water_level_elevation_ft"].validators()
     )
     elevation_datum = models.CharField(max_length=16, blank=True, help_text="e.g. NAVD88")
     measuring_point_height_ft = models.FloatField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(-100.0), MaxValueValidator(100.0), validate_finite],
+        validators=LIMITS["measuring_point_height_ft"].validators(),
     )
     method = models.CharField(max_length=32, blank=True, help_text="Lexicon: method.")
     level_status = models.CharField(
@@ -346,10 +342,7 @@ class Observation(models.Model):
                 condition=models.Q(depth_to_water_ft__isnull=False)
                 | models.Q(level_status__in=NO_VALUE_STATUSES),
                 name="observation_value_or_reason",
-                violation_error_message=(
-                    "A reading without a depth needs a level status that says why "
-                    "(dry, obstructed, flowing, pumping, destroyed or other)."
-                ),
+                violation_error_message=MISSING_DEPTH,
             ),
         ]
         indexes = [

@@ -1,5 +1,6 @@
-"""The controlled vocabularies Piezo starts with. The data migration seeds them; data
-managers extend them in the admin. Codes are stable identifiers, labels are for people."""
+"""The controlled vocabularies Piezo starts with. The data migration seeds them with
+lexicon_ensure (so do the tests after a flush); data managers extend them in the admin.
+Codes are stable identifiers, labels are for people."""
 
 LEXICON: dict[str, list[tuple[str, str, str]]] = {
     "well_kind": [
@@ -37,3 +38,17 @@ LEXICON: dict[str, list[tuple[str, str, str]]] = {
         ("questionable", "Questionable", "Reviewed; the value is doubtful."),
     ],
 }
+
+
+def lexicon_ensure(term_model) -> int:
+    """Create the starting terms that are missing, through ``term_model`` (LexiconTerm, or
+    the migration's historical model); returns how many were created. A term that exists is
+    left as it is: a data manager may have reworded its label."""
+    created = 0
+    for category, terms in LEXICON.items():
+        for code, label, definition in terms:
+            _, was_created = term_model.objects.get_or_create(
+                category=category, code=code, defaults={"label": label, "definition": definition}
+            )
+            created += was_created
+    return created

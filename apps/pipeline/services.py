@@ -9,22 +9,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min, Q
 
+from apps.monitoring.contract import EventKind
 from apps.monitoring.events import event_publish_on_commit
-from apps.monitoring.models import Location, Observation, Well
+from apps.monitoring.models import Observation, Well
 from apps.monitoring.services import (
+    SiteRecord,
     observation_flags_apply,
     observation_import_rows,
     well_summaries_refresh,
+    wells_upsert,
 )
 
 from .parsers import FileFormatError, detect_format, read_rows
 from .timeparse import zone_named
 from .waterlevels import (
     CSV_ALIASES,
-    OBSERVATION_COLUMNS,
     RowConverter,
     RowError,
     Vocabulary,
@@ -154,12 +157,12 @@ def waterlevels_import(
             if isinstance(result, list):
                 summary.errors.extend(result)
             elif not summary.errors:
-                touched.add(result[0])  # the well: its summary is refreshed below
+                touched.add(result.well_id)  # its summary is refreshed below
                 yield result
 
     with transaction.atomic():
         written = observation_import_rows(
-            rows=valid_rows(), columns=OBSERVATION_COLUMNS, replace=replace, on_progress=on_progress
+            rows=valid_rows(), replace=replace, on_progress=on_progress
         )
         if summary.errors:
             transaction.set_rollback(True)
@@ -178,7 +181,8 @@ def waterlevels_import(
             return summary
         well_summaries_refresh(well_ids=touched)
         event_publish_on_commit(
-            kind="import.completed", payload={"path": path.name, "imported": summary.imported}
+            kind=EventKind.IMPORT_COMPLETED,
+            payload={"path": path.name, "imported": summary.imported},
         )
     return summary
 
@@ -220,7 +224,8 @@ def sites_import(*, path: Path, file_format: str | None = None) -> SiteImportSum
     if missing:
         summary.errors = [RowError(1, name, "", "missing required column") for name in missing]
         return summary
-    records = []
+    sites: list[SiteRecord] = []
+    lines: list[int] = []
     for line, row in rows:
         summary.rows += 1
         site_type = row.get("site_tp_cd", "")
@@ -232,13 +237,13 @@ def sites_import(*, path: Path, file_format: str | None = None) -> SiteImportSum
         if not row.get("site_no"):
             errors.append(RowError(line, "site_no", "", "missing required field"))
         latitude = RowConverter._number(
-            line, "dec_lat_va", row.get("dec_lat_va", ""), errors, low=-90, high=90
+            line, "dec_lat_va", row.get("dec_lat_va", ""), errors, field="latitude"
         )
         longitude = RowConverter._number(
-            line, "dec_long_va", row.get("dec_long_va", ""), errors, low=-180, high=180
+            line, "dec_long_va", row.get("dec_long_va", ""), errors, field="longitude"
         )
         altitude = RowConverter._number(
-            line, "alt_va", row.get("alt_va", ""), errors, low=-1500, high=30000
+            line, "alt_va", row.get("alt_va", ""), errors, field="land_surface_elevation_ft"
         )
         if latitude is None and not errors:
             errors.append(RowError(line, "dec_lat_va", "", "missing required field"))
@@ -246,36 +251,30 @@ def sites_import(*, path: Path, file_format: str | None = None) -> SiteImportSum
             errors.append(RowError(line, "dec_long_va", "", "missing required field"))
         summary.errors.extend(errors)
         if not errors:
-            records.append((row, GROUNDWATER_SITE_TYPES[site_type], latitude, longitude, altitude))
-    if summary.errors:
-        return summary
-    with transaction.atomic():
-        for row, kind, latitude, longitude, altitude in records:
-            location_fields = {
-                "latitude": latitude,
-                "longitude": longitude,
-                "land_surface_elevation_ft": altitude,
-                "vertical_datum": row.get("alt_datum_cd", "")[:16],
-                "huc": row.get("huc_cd", "")[:16],
-            }
-            well = Well.objects.select_related("location").filter(site_no=row["site_no"]).first()
-            if well is None:
-                location = Location.objects.create(**location_fields)
-                Well.objects.create(
+            lines.append(line)
+            sites.append(
+                SiteRecord(
                     site_no=row["site_no"],
                     name=row.get("station_nm", "")[:200] or row["site_no"],
-                    kind=kind,
-                    location=location,
+                    kind=GROUNDWATER_SITE_TYPES[site_type],
+                    location={
+                        "latitude": latitude,
+                        "longitude": longitude,
+                        "land_surface_elevation_ft": altitude,
+                        "vertical_datum": row.get("alt_datum_cd", "")[:16],
+                        "huc": row.get("huc_cd", "")[:16],
+                    },
                 )
-                summary.created += 1
-            else:
-                for name, value in location_fields.items():
-                    setattr(well.location, name, value)
-                well.location.save()
-                well.name = row.get("station_nm", "")[:200] or well.name
-                well.kind = kind
-                well.save()
-                summary.updated += 1
-        if summary.created or summary.updated:
-            event_publish_on_commit(kind="wells.changed", payload={"path": path.name})
+            )
+    if summary.errors:
+        return summary
+    try:
+        summary.created, summary.updated = wells_upsert(sites=sites)
+    except ValidationError as error:
+        # Keyed "<index>.<field>" by the service: back to the file's row and column.
+        for key, messages in error.message_dict.items():
+            index, _, name = key.partition(".")
+            summary.errors.extend(
+                RowError(lines[int(index)], name, "", message) for message in messages
+            )
     return summary

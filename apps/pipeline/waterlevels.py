@@ -1,30 +1,14 @@
 """Turning one row of a water-level file into one observation, or into the problems that
 stop it: each problem names its row, column and value."""
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from apps.monitoring.models import NO_VALUE_STATUSES, LexiconTerm
+from apps.monitoring.contract import LIMITS, MISSING_DEPTH, ObservationRow, depth_is_explained
+from apps.monitoring.models import Observation, lexicon_labels
 from apps.monitoring.storable import text_problem
 
 from .timeparse import TimeError, parse_field_time, parse_usgs_time
-
-# What a row becomes: the columns of services.observation_bulk_insert, in this order.
-OBSERVATION_COLUMNS = (
-    "well_id",
-    "observed_at",
-    "depth_to_water_ft",
-    "water_level_elevation_ft",
-    "elevation_datum",
-    "measuring_point_height_ft",
-    "method",
-    "level_status",
-    "data_quality",
-    "source",
-    "measured_by",
-    "notes",
-)
 
 # USGS codes (lev_status_cd, lev_meth_cd, lev_age_cd) mapped to Piezo's vocabulary.
 USGS_STATUS = {
@@ -72,6 +56,10 @@ USGS_METHOD = {
 }
 USGS_AGE = {"": "provisional", "A": "approved", "P": "provisional"}
 
+# Free-text cells longer than the column are cut to fit, as the model allows.
+MEASURED_BY_LENGTH = Observation._meta.get_field("measured_by").max_length
+DATUM_LENGTH = Observation._meta.get_field("elevation_datum").max_length
+
 CSV_REQUIRED = ("well_name_point_id", "water_level_date_time", "depth_to_water_ft")
 CSV_ALIASES = {"measurement_date_time": "water_level_date_time", "sampler": "measuring_person"}
 RDB_REQUIRED = ("site_no", "lev_dt", "lev_va")
@@ -112,10 +100,11 @@ class Vocabulary:
 
     def __init__(self) -> None:
         self.codes: dict[str, dict[str, str]] = {}
-        for category, code, label in LexiconTerm.objects.values_list("category", "code", "label"):
+        for category, terms in lexicon_labels().items():
             lookup = self.codes.setdefault(category, {})
-            lookup[code.lower()] = code
-            lookup[label.lower()] = code
+            for code, label in terms.items():
+                lookup[code.lower()] = code
+                lookup[label.lower()] = code
         # Raw spellings seen so far: a file repeats the same few values a million times.
         self._seen: dict[tuple[str, str], str | None] = {}
 
@@ -157,7 +146,7 @@ class RowConverter:
         ]
 
     # -- rows -----------------------------------------------------------------------
-    def convert(self, line: int, row: dict[str, str]) -> tuple | list[RowError]:
+    def convert(self, line: int, row: dict[str, str]) -> ObservationRow | list[RowError]:
         if unstorable := unstorable_cells(line, row):
             return unstorable
         if self.file_format == "csv":
@@ -177,8 +166,9 @@ class RowConverter:
 
     @staticmethod
     def _number(
-        line: int, column: str, value: str, errors: list[RowError], *, low: float, high: float
+        line: int, column: str, value: str, errors: list[RowError], *, field: str
     ) -> float | None:
+        """The cell as a number within the range of ``field`` (contract.LIMITS)."""
         if not value:
             return None
         try:
@@ -186,8 +176,9 @@ class RowConverter:
         except ValueError:
             errors.append(RowError(line, column, value, "is not a number"))
             return None
-        if not math.isfinite(number) or not low <= number <= high:
-            errors.append(RowError(line, column, value, f"is outside {low:g} to {high:g}"))
+        limit = LIMITS[field]
+        if not limit.contains(number):
+            errors.append(RowError(line, column, value, f"is outside {limit.describe()}"))
             return None
         return number
 
@@ -229,18 +220,10 @@ class RowConverter:
     def _depth_needs_reason(
         line: int, column: str, depth: float | None, status: str, errors: list[RowError]
     ) -> None:
-        if depth is None and status not in NO_VALUE_STATUSES:
-            errors.append(
-                RowError(
-                    line,
-                    column,
-                    "",
-                    "missing: a reading without a depth needs a level status that says why "
-                    f"({', '.join(NO_VALUE_STATUSES)})",
-                )
-            )
+        if not depth_is_explained(depth, status):
+            errors.append(RowError(line, column, "", f"missing: {MISSING_DEPTH}"))
 
-    def _convert_csv(self, line: int, row: dict[str, str]) -> tuple | list[RowError]:
+    def _convert_csv(self, line: int, row: dict[str, str]) -> ObservationRow | list[RowError]:
         errors: list[RowError] = []
         get = row.get
         well_id = self._well(line, "well_name_point_id", get("well_name_point_id", ""), errors)
@@ -257,10 +240,14 @@ class RowConverter:
         else:
             errors.append(RowError(line, "water_level_date_time", "", "missing required field"))
         depth = self._number(
-            line, "depth_to_water_ft", get("depth_to_water_ft", ""), errors, low=-1000, high=10000
+            line,
+            "depth_to_water_ft",
+            get("depth_to_water_ft", ""),
+            errors,
+            field="depth_to_water_ft",
         )
         mp_height = self._number(
-            line, "mp_height", get("mp_height", ""), errors, low=-100, high=100
+            line, "mp_height", get("mp_height", ""), errors, field="measuring_point_height_ft"
         )
         status = self._term(
             line, "level_status", get("level_status", ""), "level_status", errors, "static"
@@ -280,22 +267,20 @@ class RowConverter:
         notes = get("water_level_notes", "")
         if staff:
             notes = "; ".join(part for part in (notes, f"Field staff: {', '.join(staff)}") if part)
-        return (
+        return ObservationRow(
             well_id,
             observed_at,
             depth,
-            None,
-            "",
-            mp_height,
-            method,
-            status,
-            quality,
-            self.source,
-            measured_by[:120],
-            notes,
+            measuring_point_height_ft=mp_height,
+            method=method,
+            level_status=status,
+            data_quality=quality,
+            source=self.source,
+            measured_by=measured_by[:MEASURED_BY_LENGTH],
+            notes=notes,
         )
 
-    def _convert_rdb(self, line: int, row: dict[str, str]) -> tuple | list[RowError]:
+    def _convert_rdb(self, line: int, row: dict[str, str]) -> ObservationRow | list[RowError]:
         errors: list[RowError] = []
         get = row.get
         well_id = self._well(line, "site_no", get("site_no", ""), errors)
@@ -308,9 +293,9 @@ class RowConverter:
                 get("lev_dt", ""), get("lev_tm", ""), get("lev_tz_cd", ""), zone=self.zone
             ),
         )
-        depth = self._number(line, "lev_va", get("lev_va", ""), errors, low=-1000, high=10000)
+        depth = self._number(line, "lev_va", get("lev_va", ""), errors, field="depth_to_water_ft")
         elevation = self._number(
-            line, "sl_lev_va", get("sl_lev_va", ""), errors, low=-2000, high=40000
+            line, "sl_lev_va", get("sl_lev_va", ""), errors, field="water_level_elevation_ft"
         )
         status = self._usgs_code(
             line, "lev_status_cd", get("lev_status_cd", ""), USGS_STATUS, errors
@@ -321,19 +306,17 @@ class RowConverter:
             self._depth_needs_reason(line, "lev_va", depth, status or "static", errors)
         if errors:
             return errors
-        return (
+        return ObservationRow(
             well_id,
             observed_at,
             depth,
-            elevation,
-            get("sl_datum_cd", "")[:16],
-            None,
-            method,
-            status,
-            quality,
-            self.source,
-            get("lev_agency_cd", "")[:120],
-            "",
+            water_level_elevation_ft=elevation,
+            elevation_datum=get("sl_datum_cd", "")[:DATUM_LENGTH],
+            method=method,
+            level_status=status,
+            data_quality=quality,
+            source=self.source,
+            measured_by=get("lev_agency_cd", "")[:MEASURED_BY_LENGTH],
         )
 
     @staticmethod

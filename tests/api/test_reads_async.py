@@ -11,12 +11,13 @@ from django.db.models import Count, Max, Q
 from apps.monitoring import exports, selectors
 from apps.monitoring.models import Group, Observation, Sample, Well
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+# Every test here only reads: the demo data is committed once for the module.
+pytestmark = [pytest.mark.asyncio]
 
 
 @pytest.fixture
-def data(demo):
-    return demo
+def data(reads_only):
+    return reads_only
 
 
 def expected_stats(now: datetime) -> dict:

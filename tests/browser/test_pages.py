@@ -143,25 +143,23 @@ def test_an_imported_logger_file_is_thinned_and_drawn_as_a_line(transactional_db
     """Issue 24: 262,800 hourly readings imported (source "import", not "transducer") were
     sent whole, every point twice, and drawn as dots. Now: thinned by density, once each,
     a line; the response stays small. Draw time is printed for docs/benchmarks.md."""
+    from apps.monitoring.contract import ObservationRow
     from apps.monitoring.services import observation_bulk_insert, well_summaries_refresh
     from tests.monitoring.factories import well_create
 
     well = well_create(site_no="LOGGER01")
     start = datetime(1995, 1, 1, tzinfo=UTC)
-    hourly = (
-        (well.pk, start + timedelta(hours=h), round(80 + 5 * math.sin(h / 1400), 3))
-        for h in range(262_800)
-    )
     observation_bulk_insert(
-        rows=((*row, "static", "approved", "import") for row in hourly),
-        columns=(
-            "well_id",
-            "observed_at",
-            "depth_to_water_ft",
-            "level_status",
-            "data_quality",
-            "source",
-        ),
+        rows=(
+            ObservationRow(
+                well.pk,
+                start + timedelta(hours=h),
+                round(80 + 5 * math.sin(h / 1400), 3),
+                data_quality="approved",
+                source="import",
+            )
+            for h in range(262_800)
+        )
     )
     visits = [start + timedelta(days=365 * y + 100, hours=7, minutes=30) for y in range(30)]
     Observation.objects.bulk_create(

@@ -1,6 +1,7 @@
 """Model constraints and validation: bad values get a message naming the field, and the
 database refuses what validation would have caught, so nothing invalid is saved."""
 
+import importlib
 import math
 from datetime import UTC, date, datetime
 
@@ -16,10 +17,21 @@ from .factories import location_create, observation_create, sensor_create, well_
 pytestmark = pytest.mark.django_db
 
 
-def test_lexicon_is_seeded_with_every_vocabulary():
+def test_the_data_migration_seeds_every_vocabulary_and_keeps_edited_labels():
+    """The migration's own function, on an empty table (the autouse fixture that re-seeds
+    after a flush would hide a migration that seeds nothing), then run again over a label a
+    data manager reworded."""
+    from django.apps import apps as installed_apps
+
+    seed = importlib.import_module("apps.monitoring.migrations.0002_seed_lexicon").seed_lexicon
+    LexiconTerm.objects.all().delete()
+    seed(installed_apps, None)
     for category, terms in LEXICON.items():
         codes = set(LexiconTerm.objects.filter(category=category).values_list("code", flat=True))
-        assert {code for code, _, _ in terms} <= codes
+        assert codes == {code for code, _, _ in terms}
+    LexiconTerm.objects.filter(category="method", code="steel_tape").update(label="Chalked tape")
+    seed(installed_apps, None)
+    assert LexiconTerm.objects.get(category="method", code="steel_tape").label == "Chalked tape"
 
 
 @pytest.mark.parametrize(

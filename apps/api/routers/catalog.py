@@ -62,7 +62,7 @@ async def sample_detail(request: HttpRequest, sample_id: int):
     tags=["samples"],
 )
 def sample_create(request: HttpRequest, payload: SampleIn):
-    sample = services.sample_create(data=payload.dict())
+    sample = services.sample_create(**payload.dict())
     return Status(201, selectors.sample_queryset().get(pk=sample.pk))
 
 
@@ -87,7 +87,7 @@ async def contact_detail(request: HttpRequest, contact_id: int):
     tags=["contacts"],
 )
 def contact_create(request: HttpRequest, payload: ContactIn):
-    return Status(201, services.contact_create(data=payload.dict()))
+    return Status(201, services.contact_create(**payload.dict()))
 
 
 @router.get("/groups", response={200: GroupPageOut, **READ_ERRORS}, tags=["groups"])
@@ -112,7 +112,7 @@ async def group_detail(request: HttpRequest, group_id: int):
     tags=["groups"],
 )
 def group_create(request: HttpRequest, payload: GroupIn):
-    group = services.group_create(data=payload.dict())
+    group = services.group_create(**payload.dict())
     return Status(201, selectors.group_queryset().get(pk=group.pk))
 
 
@@ -144,4 +144,4 @@ async def lexicon_detail(request: HttpRequest, category: LexiconCategory, code: 
     tags=["lexicon"],
 )
 def lexicon_create(request: HttpRequest, payload: LexiconTermIn):
-    return Status(201, services.lexicon_term_create(data=payload.dict()))
+    return Status(201, services.lexicon_term_create(**payload.dict()))

@@ -9,6 +9,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from apps.monitoring import exports, selectors, services
+from apps.monitoring.contract import OBSERVATION_FIELDS
 from apps.monitoring.timepolicy import NAIVE_RULE, TimeError, instant
 
 from ..auth import WriteAccess
@@ -192,7 +193,7 @@ def links_to_the_well(*operations: str) -> dict:
     ),
 )
 def well_create(request: HttpRequest, payload: WellIn):
-    return Status(201, services.well_create(data=payload.dict()))
+    return Status(201, services.well_create(**payload.dict()))
 
 
 WELL_SCALAR_FIELDS = (
@@ -405,7 +406,7 @@ def observation_create(
             "site_no": site_no,
             "created": len(created),
             "results": [
-                {**{f: getattr(o, f) for f in selectors.OBSERVATION_FIELDS}, "site_no": site_no}
+                {**{f: getattr(o, f) for f in OBSERVATION_FIELDS}, "site_no": site_no}
                 for o in created
             ],
         },

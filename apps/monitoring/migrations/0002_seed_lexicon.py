@@ -4,14 +4,9 @@ from django.db import migrations
 
 
 def seed_lexicon(apps, schema_editor):
-    from apps.monitoring.vocabulary import LEXICON
+    from apps.monitoring.vocabulary import lexicon_ensure
 
-    LexiconTerm = apps.get_model("monitoring", "LexiconTerm")
-    for category, terms in LEXICON.items():
-        for code, label, definition in terms:
-            LexiconTerm.objects.update_or_create(
-                category=category, code=code, defaults={"label": label, "definition": definition}
-            )
+    lexicon_ensure(apps.get_model("monitoring", "LexiconTerm"))
 
 
 def unseed_lexicon(apps, schema_editor):

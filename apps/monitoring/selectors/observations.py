@@ -1,0 +1,227 @@
+"""Reads of readings: one well's series by keyset pages and chunks, its latest readings,
+the live layer's payloads, and the hydrograph's series (maths in hydrograph.py)."""
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import close_old_connections
+from django.db.models import Count, Manager, Max, Min, QuerySet
+
+from .. import plausibility
+from ..asyncdriver import reading, release
+from ..contract import OBSERVATION_FIELDS
+from ..expressions import EpochSeconds
+from ..hydrograph import hydrograph_series
+from ..models import Observation
+
+
+def _series_summary() -> dict[str, Any]:
+    return {
+        "count": Count("id"),
+        "first_observed_at": Min("observed_at"),
+        "last_observed_at": Max("observed_at"),
+        "min_depth_to_water_ft": Min("depth_to_water_ft"),
+        "max_depth_to_water_ft": Max("depth_to_water_ft"),
+    }
+
+
+async def well_series_asummary(*, well_id: int) -> dict[str, Any]:
+    """Count, time span and depth range of a well's readings."""
+    return await reading(Observation).filter(well_id=well_id).aaggregate(**_series_summary())
+
+
+def well_series_summary(*, well_id: int) -> dict[str, Any]:
+    return Observation.objects.filter(well_id=well_id).aggregate(**_series_summary())
+
+
+def _payloads_queryset(ids: list[int], objects: Manager) -> QuerySet:
+    return (
+        objects.filter(pk__in=ids)
+        .order_by("observed_at")
+        .values(*OBSERVATION_FIELDS, "well__site_no")
+    )
+
+
+def _payload(row: dict) -> dict[str, Any]:
+    return {
+        **{field: row[field] for field in OBSERVATION_FIELDS},
+        "flags": plausibility.flags_list(row["flags"]),
+        "observed_at": row["observed_at"].isoformat(),
+        "site_no": row["well__site_no"],
+    }
+
+
+async def observation_apayloads(*, ids: list[int]) -> list[dict[str, Any]]:
+    """Readings shaped as the REST API's observation (JSON-ready), for live messages."""
+    return [_payload(row) async for row in _payloads_queryset(ids, reading(Observation))]
+
+
+def observation_payloads(*, ids: list[int]) -> list[dict[str, Any]]:
+    """The sync twin of observation_apayloads (a command's or a WSGI worker's events)."""
+    return [_payload(row) for row in _payloads_queryset(ids, Observation.objects)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ObservationFilters:
+    start: datetime | None = None
+    end: datetime | None = None
+    data_quality: str | None = None
+    source: str | None = None
+
+
+def observation_queryset(
+    *, well_id: int, filters: ObservationFilters, objects: Manager | None = None
+) -> QuerySet[Observation]:
+    """One well's readings in time order, served by the (well, observed_at) index, from
+    ``objects`` (Django's manager unless given)."""
+    readings = (Observation.objects if objects is None else objects).filter(well_id=well_id)
+    if filters.start:
+        readings = readings.filter(observed_at__gte=filters.start)
+    if filters.end:
+        readings = readings.filter(observed_at__lte=filters.end)
+    if filters.data_quality:
+        readings = readings.filter(data_quality=filters.data_quality)
+    if filters.source:
+        readings = readings.filter(source=filters.source)
+    return readings.order_by("observed_at")
+
+
+def _page_queryset(
+    well_id: int,
+    filters: ObservationFilters,
+    after: datetime | None,
+    before: datetime | None,
+    objects: Manager | None = None,
+) -> QuerySet:
+    readings = observation_queryset(well_id=well_id, filters=filters, objects=objects)
+    if before is not None:
+        readings = readings.filter(observed_at__lt=before).order_by("-observed_at")
+    elif after is not None:
+        readings = readings.filter(observed_at__gt=after)
+    return readings.values(*OBSERVATION_FIELDS)
+
+
+def _api_row(row: dict) -> dict:
+    """A reading as the API shows it: its plausibility flags as a list."""
+    row["flags"] = plausibility.flags_list(row["flags"])
+    return row
+
+
+def _page_rows(rows: list[dict], limit: int, backwards: bool) -> tuple[list[dict], bool]:
+    more = len(rows) > limit
+    rows = [_api_row(row) for row in rows[:limit]]
+    if backwards:
+        rows.reverse()
+    return rows, more
+
+
+async def observation_apage(
+    *,
+    well_id: int,
+    filters: ObservationFilters,
+    after: datetime | None = None,
+    before: datetime | None = None,
+    limit: int,
+) -> tuple[list[dict[str, Any]], bool]:
+    """A keyset page of up to ``limit`` readings in time order, after ``after`` or before
+    ``before``, and whether more lie beyond it in that direction.
+
+    No COUNT(*): a long series is paged by time, reading one row past the page to know
+    whether there is more.
+    """
+    readings = _page_queryset(well_id, filters, after, before, reading(Observation))
+    return _page_rows([row async for row in readings[: limit + 1]], limit, before is not None)
+
+
+def observation_page(
+    *,
+    well_id: int,
+    filters: ObservationFilters,
+    after: datetime | None = None,
+    before: datetime | None = None,
+    limit: int,
+) -> tuple[list[dict[str, Any]], bool]:
+    """The sync twin of observation_apage."""
+    readings = _page_queryset(well_id, filters, after, before)[: limit + 1]
+    return _page_rows(list(readings), limit, before is not None)
+
+
+def _chunk_queryset(
+    well_id: int, filters: ObservationFilters, fields: tuple[str, ...], objects: Manager | None
+):
+    if fields[0] != "observed_at":
+        raise ValueError("fields must start with observed_at (the keyset).")
+    readings = observation_queryset(well_id=well_id, filters=filters, objects=objects)
+    return readings.values_list(*fields)
+
+
+async def observation_achunks(
+    *, well_id: int, filters: ObservationFilters, fields: tuple[str, ...], chunk_size: int
+) -> AsyncIterator[list[tuple]]:
+    """A well's readings as lists of value tuples, ``chunk_size`` per query, by keyset.
+
+    Each chunk is its own short query, so a long export never holds one open cursor (or a
+    pooled connection) for its whole duration. ``fields`` must start with observed_at.
+    """
+    readings = _chunk_queryset(well_id, filters, fields, reading(Observation))
+    after = None
+    while True:
+        page = readings if after is None else readings.filter(observed_at__gt=after)
+        chunk = [row async for row in page[:chunk_size]]
+        # The connection goes back to its pool before the caller takes its time over the
+        # chunk.
+        await release(Observation)
+        if not chunk:
+            return
+        yield chunk
+        if len(chunk) < chunk_size:
+            return
+        after = chunk[-1][0]
+
+
+def observation_chunks(
+    *, well_id: int, filters: ObservationFilters, fields: tuple[str, ...], chunk_size: int
+) -> Iterator[list[tuple]]:
+    """The sync twin of observation_achunks (the benchmarks' sync views)."""
+    readings = _chunk_queryset(well_id, filters, fields, None)
+    after = None
+    while True:
+        page = readings if after is None else readings.filter(observed_at__gt=after)
+        chunk = list(page[:chunk_size])
+        close_old_connections()
+        if not chunk:
+            return
+        yield chunk
+        if len(chunk) < chunk_size:
+            return
+        after = chunk[-1][0]
+
+
+async def hydrograph_aget(
+    *, well_id: int, start: datetime | None, end: datetime | None, max_points: int
+) -> dict[str, Any]:
+    """A well's series for the hydrograph over [start, end], at most about ``max_points``
+    drawn (hydrograph.hydrograph_series)."""
+    readings = observation_queryset(
+        well_id=well_id,
+        filters=ObservationFilters(start=start, end=end),
+        objects=reading(Observation),
+    ).values_list(
+        EpochSeconds("observed_at"), "depth_to_water_ft", "source", "data_quality", "level_status"
+    )
+    return hydrograph_series([row async for row in readings], max_points=max_points)
+
+
+def _recent(well_id: int, limit: int, objects: Manager) -> QuerySet:
+    readings = objects.filter(well_id=well_id).order_by("-observed_at")
+    return readings.values(*OBSERVATION_FIELDS)[:limit]
+
+
+async def observation_recent_aget(*, well_id: int, limit: int = 20) -> list[dict[str, Any]]:
+    return [_api_row(row) async for row in _recent(well_id, limit, reading(Observation))]
+
+
+def observation_recent_get(*, well_id: int, limit: int = 20) -> list[dict[str, Any]]:
+    return [_api_row(row) for row in _recent(well_id, limit, Observation.objects)]

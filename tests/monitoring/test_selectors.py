@@ -1,0 +1,129 @@
+"""The domain's reads (apps/monitoring/selectors/), called directly on the sync twins (the async
+ones are exercised through the API in tests/api): filters, keyset pages, chunks and figures
+against data whose answer is known."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from apps.monitoring import selectors
+from apps.monitoring.contract import OBSERVATION_FIELDS, ObservationRow
+from apps.monitoring.services import observation_bulk_insert
+
+from .factories import group_create, location_create, sample_create, well_create
+
+pytestmark = pytest.mark.django_db
+
+AT = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def wells():
+    north = well_create(
+        site_no="N1", name="North", location=location_create(latitude=36.5, county="Taos")
+    )
+    south = well_create(
+        site_no="S1",
+        name="South",
+        status="inactive",
+        location=location_create(latitude=32.5, county="Dona Ana"),
+    )
+    north.groups.add(group_create(name="Valley network"))
+    return north, south
+
+
+def test_well_filters_each_narrow_the_list(wells):
+    def sites(**filters):
+        query = selectors.well_queryset(filters=selectors.WellFilters(**filters))
+        return [w.site_no for w in query]
+
+    assert sites() == ["N1", "S1"]
+    assert sites(status="inactive") == ["S1"]
+    assert sites(county="taos") == ["N1"]
+    assert sites(group="valley NETWORK") == ["N1"]
+    assert sites(q="sou") == ["S1"]
+    assert sites(bbox=(-107.0, 36.0, -106.0, 37.0)) == ["N1"]
+    assert sites(ordering="-site_no") == ["S1", "N1"]
+
+
+def test_well_rows_carry_the_location_beside_the_well(wells, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        rows = list(selectors.well_rows(selectors.well_queryset(filters=selectors.WellFilters())))
+    assert rows[0]["county"] == "Taos" and rows[0]["latitude"] == 36.5
+
+
+def test_well_detail_names_groups_and_is_none_for_an_unknown_site(wells):
+    detail = selectors.well_get(site_no="N1")
+    assert detail.groups == ["Valley network"] and detail.well.location.county == "Taos"
+    assert selectors.well_get(site_no="NOPE") is None
+    assert selectors.well_exists(site_no="S1") and not selectors.well_exists(site_no="NOPE")
+
+
+@pytest.fixture
+def series(wells):
+    north, _ = wells
+    observation_bulk_insert(
+        rows=[ObservationRow(north.pk, AT + timedelta(days=d), 10.0 + d) for d in range(25)]
+    )
+    return north
+
+
+def test_keyset_pages_walk_the_series_both_ways(series):
+    filters = selectors.ObservationFilters()
+    seen, after, more = [], None, True
+    while more:
+        rows, more = selectors.observation_page(
+            well_id=series.pk, filters=filters, after=after, limit=10
+        )
+        seen += rows
+        after = rows[-1]["observed_at"] if rows else None
+    assert [r["depth_to_water_ft"] for r in seen] == [10.0 + d for d in range(25)]
+    assert set(seen[0]) == set(OBSERVATION_FIELDS)
+    back, more = selectors.observation_page(
+        well_id=series.pk, filters=filters, before=AT + timedelta(days=5), limit=3
+    )
+    assert [r["depth_to_water_ft"] for r in back] == [12.0, 13.0, 14.0] and more
+
+
+# The sync chunks hand their connection back between chunks (close_old_connections), which
+# a test inside a transaction cannot survive.
+@pytest.mark.django_db(transaction=True)
+def test_chunks_cover_a_range_once(series):
+    filters = selectors.ObservationFilters(start=AT + timedelta(days=3), end=AT + timedelta(days=9))
+    chunks = list(
+        selectors.observation_chunks(
+            well_id=series.pk,
+            filters=filters,
+            fields=("observed_at", "depth_to_water_ft"),
+            chunk_size=3,
+        )
+    )
+    assert [len(c) for c in chunks] == [3, 3, 1]
+    assert [d for chunk in chunks for _, d in chunk] == [13.0 + d for d in range(7)]
+    with pytest.raises(ValueError):
+        list(
+            selectors.observation_chunks(
+                well_id=series.pk, filters=filters, fields=("depth_to_water_ft",), chunk_size=3
+            )
+        )
+
+
+def test_stats_count_what_is_stored(series):
+    sample_create(well=series)
+    stats = selectors.stats_get(now=AT + timedelta(days=40))
+    assert stats["wells"] == 2 and stats["active_wells"] == 1
+    assert stats["wells_by_status"] == {"active": 1, "inactive": 1, "destroyed": 0}
+    assert stats["observations"] == 25
+    # Readings of the 30 days before "now" (day 10 onwards: 15 of them).
+    assert stats["observations_last_30_days"] == 15
+    assert stats["latest_observed_at"] == AT + timedelta(days=24)
+    assert stats["samples"] == 1
+
+
+def test_recent_readings_are_newest_first_and_payloads_shaped_as_the_api(series):
+    recent = selectors.observation_recent_get(well_id=series.pk, limit=2)
+    assert [r["depth_to_water_ft"] for r in recent] == [34.0, 33.0]
+    assert recent[0]["flags"] == []
+    payloads = selectors.observation_payloads(ids=[recent[0]["id"]])
+    assert payloads[0]["site_no"] == "N1"
+    assert payloads[0]["observed_at"] == (AT + timedelta(days=24)).isoformat()
