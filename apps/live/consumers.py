@@ -1,12 +1,13 @@
-"""Websocket consumers. Async; the database only through database_sync_to_async, after
-aclose_old_connections() (a websocket has no request end at which Django would close them)."""
+"""Websocket consumers. Async; they read through the same async selectors as the API, after
+aclose_old_connections() (a websocket has no request end at which Django would close the
+connections the async ORM's thread holds)."""
 
 import asyncio
 import json
 import logging
 import time
 
-from channels.db import aclose_old_connections, database_sync_to_async
+from channels.db import aclose_old_connections
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from apps.monitoring import selectors
@@ -138,9 +139,9 @@ class WellConsumer(LiveConsumer):
         self.site_no = self.scope["url_route"]["kwargs"]["site_no"]
         await aclose_old_connections()
         # A site number no database can store names no well (apps/monitoring/storable.py).
-        exists = text_problem(self.site_no) is None and await database_sync_to_async(
-            selectors.well_exists
-        )(site_no=self.site_no)
+        exists = text_problem(self.site_no) is None and await selectors.well_aexists(
+            site_no=self.site_no
+        )
         await self.accept()
         if not exists:
             await self.close(code=NOT_FOUND)
@@ -148,8 +149,11 @@ class WellConsumer(LiveConsumer):
         if await self.join(well_group(self.site_no)):
             await self.send_json({"type": "subscribed", "site_no": self.site_no})
 
-    async def observation_created(self, event):
-        await self.send_json({"type": "observation", "observation": event["observation"]})
+    async def observations_created(self, event):
+        # One layer message per well per commit carries the batch (apps/live/publisher.py);
+        # the client hears one frame per reading, as it always has.
+        for observation in event["observations"]:
+            await self.send_json({"type": "observation", "observation": observation})
 
 
 class StatsConsumer(LiveConsumer):
@@ -182,6 +186,6 @@ class StatsConsumer(LiveConsumer):
 
     async def _send_stats(self):
         await aclose_old_connections()
-        stats = await database_sync_to_async(selectors.stats_get)()
+        stats = await selectors.stats_aget()
         self.sent_at = time.monotonic()
         await self.send_json({"type": "stats", "stats": stats})

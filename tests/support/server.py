@@ -107,6 +107,16 @@ class UvicornServer:
     def output(self) -> str:
         return self.log_path.read_text()
 
+    def wait_for_output(self, text: str, timeout_s: float = 10.0) -> str:
+        """The server's output once it contains ``text`` (something the server does after a
+        response, such as logging a failed live publish); fails after ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
+        while text not in (output := self.output()):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not in the server's output:\n{output[-2000:]}")
+            time.sleep(0.05)
+        return output
+
 
 class GunicornServer(UvicornServer):
     """ADR-0004's P0: the WSGI application under gunicorn's threads, with the environment
