@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := DJANGO_SETTINGS_MODULE=project.settings.local $(PY) manage.py
 
-.PHONY: setup components demo-db run test test-sqlite test-postgres lint format checklist checklist-eval fuzz fault bench bench-admin clean
+.PHONY: setup components demo-db run test test-sqlite test-postgres lint format checklist checklist-eval fuzz fault bench bench-admin bench-fanout clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -89,6 +89,11 @@ bench: setup
 	$(PY) bench/http_bench.py $(BENCH_ARGS)
 	$(PY) bench/report.py
 	$(PY) bench/admin_bench.py
+	$(MAKE) bench-fanout
+
+# A batch POST and its live fan-out, before (5772ff0, a git worktree) and after issue 22.
+bench-fanout: setup
+	$(PY) bench/fanout_bench.py --before 5772ff0 --batches 3 --batch-size 10000 --subscribers 5
 
 # The admin's pages at ~100k readings and at a survey's size (2M SQLite, 10M PostgreSQL):
 # about 15 minutes, mostly seeding (ADR-0008).

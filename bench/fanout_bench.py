@@ -6,8 +6,9 @@ One throwaway PostgreSQL cluster and Redis; uvicorn (2 workers, Redis channel la
 async driver on) serves first the code at ``--before`` (a git ref, checked out into a
 worktree) and then this checkout, against the same database, one after the other. Each
 posts ``--batches`` batches of ``--batch-size`` readings to one well while ``--subscribers``
-websocket clients listen to it. Reported: the POST's median latency and the median time
-until the last subscriber has the batch's last reading, per target, and after/before ratios.
+websocket clients listen to it. Reported: the POST's median latency, the median time until
+the last subscriber has its last reading of the batch, and the smallest fraction of a batch
+a subscriber received (until it went quiet for 10 s), per target, and after/before ratios.
 
 Usage: python bench/fanout_bench.py --before 5772ff0 [--batches 5 --batch-size 10000]
 """
@@ -70,21 +71,30 @@ def serve(checkout: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     raise RuntimeError(f"uvicorn from {checkout} did not become healthy")
 
 
-async def subscriber(url: str, expected: int, ready: asyncio.Event, done: list) -> None:
+QUIET_S = 10.0  # a subscriber that hears nothing for this long has heard all it will
+
+
+async def subscriber(url: str, expected: int, ready: asyncio.Event, heard: list) -> None:
+    """Count this batch's readings until all arrived or the feed went quiet; appends
+    (count, time of the last one)."""
     async with websockets.connect(
         url.replace("http://", "ws://") + f"/ws/wells/{SITE_NO}/", origin=url, max_queue=None
     ) as client:
         assert json.loads(await client.recv())["type"] == "subscribed"
         ready.set()
-        heard = 0
-        while heard < expected:
-            if json.loads(await client.recv())["type"] == "observation":
-                heard += 1
-        done.append(time.perf_counter())
+        count, last = 0, None
+        while count < expected:
+            try:
+                frame = json.loads(await asyncio.wait_for(client.recv(), QUIET_S))
+            except TimeoutError:
+                break
+            if frame["type"] == "observation":
+                count, last = count + 1, time.perf_counter()
+        heard.append((count, last))
 
 
 async def measure(url: str, token: str, args, first_day: datetime) -> dict:
-    posts, deliveries = [], []
+    posts, deliveries, fractions = [], [], []
     async with httpx.AsyncClient(base_url=url, timeout=120) as http:
         for batch in range(args.batches):
             start = first_day + timedelta(days=365 * batch)
@@ -96,9 +106,9 @@ async def measure(url: str, token: str, args, first_day: datetime) -> dict:
                 for i in range(args.batch_size)
             ]
             readies = [asyncio.Event() for _ in range(args.subscribers)]
-            done: list[float] = []
+            heard: list[tuple[int, float | None]] = []
             listeners = [
-                asyncio.create_task(subscriber(url, args.batch_size, ready, done))
+                asyncio.create_task(subscriber(url, args.batch_size, ready, heard))
                 for ready in readies
             ]
             await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 30)
@@ -110,12 +120,15 @@ async def measure(url: str, token: str, args, first_day: datetime) -> dict:
             )
             posted = time.perf_counter()
             assert response.status_code == 201, response.text[:500]
-            await asyncio.wait_for(asyncio.gather(*listeners), 300)
+            await asyncio.gather(*listeners)
             posts.append(posted - sent)
-            deliveries.append(max(done) - sent)
+            lasts = [last for _, last in heard if last is not None]
+            deliveries.append(max(lasts) - sent if lasts else float("nan"))
+            fractions.append(sum(count for count, _ in heard) / (args.batch_size * len(heard)))
     return {
         "post_p50_s": round(statistics.median(posts), 3),
         "delivered_p50_s": round(statistics.median(deliveries), 3),
+        "delivered_fraction": round(min(fractions), 4),
         "posts_s": [round(p, 3) for p in posts],
     }
 
