@@ -101,6 +101,35 @@ def test_postgresql_restart_during_load(pg_cluster, writer_token):
     assert "Traceback" not in server.output()
 
 
+def wait_until_importing(process: subprocess.Popen, timeout_s: float = 60.0) -> None:
+    """Until the import is inside its transaction, writing rows: PostgreSQL shows its COPY
+    into the staging table; on SQLite it holds the write lock (a second writer's
+    BEGIN IMMEDIATE fails at once)."""
+    import sqlite3
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and process.poll() is None:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE query LIKE %s",
+                    ["COPY piezo_import_staging%"],
+                )
+                if cursor.fetchone()[0]:
+                    return
+        else:
+            probe = sqlite3.connect(connection.settings_dict["NAME"], timeout=0)
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.rollback()
+            except sqlite3.OperationalError:  # database is locked: the import has it
+                return
+            finally:
+                probe.close()
+        time.sleep(0.02)
+    raise AssertionError("the import never started writing")
+
+
 def test_an_import_killed_midway_leaves_nothing_behind(tmp_path):
     well_create(site_no="AR0800")
     before = Observation.objects.count()
@@ -122,7 +151,7 @@ def test_an_import_killed_midway_leaves_nothing_behind(tmp_path):
     process = subprocess.Popen(
         command, cwd=BASE_DIR, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    time.sleep(3)  # well into the import (several seconds at 400,000 rows and up)
+    wait_until_importing(process)
     assert process.poll() is None, "the import finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait(10)

@@ -8,7 +8,9 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
+from apps.api.schemas import ObservationOut
 from apps.monitoring import services
+from apps.monitoring.contract import OBSERVATION_FIELDS
 from apps.monitoring.models import Observation
 from project.asgi import application
 from tests.monitoring.factories import well_create
@@ -47,23 +49,8 @@ async def test_a_well_feed_sends_each_new_reading_in_the_api_shape():
     assert reading["id"] == created[0].pk and reading["site_no"] == "AR0001"
     assert reading["depth_to_water_ft"] == 42.5
     assert reading["observed_at"] == "2026-01-01T00:00:00+00:00"
-    expected_keys = {
-        "id",
-        "site_no",
-        "observed_at",
-        "depth_to_water_ft",
-        "water_level_elevation_ft",
-        "elevation_datum",
-        "measuring_point_height_ft",
-        "method",
-        "level_status",
-        "data_quality",
-        "source",
-        "measured_by",
-        "notes",
-        "flags",
-    }
-    assert set(reading) == expected_keys  # the REST API's ObservationOut fields
+    # The REST API's ObservationOut: the contract's read fields and the site.
+    assert set(reading) == {*OBSERVATION_FIELDS, "site_no"} == set(ObservationOut.model_fields)
     await ws.disconnect()
 
 

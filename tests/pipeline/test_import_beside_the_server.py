@@ -3,7 +3,6 @@ request after the command sees its result without a restart."""
 
 import asyncio
 import threading
-import time
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
@@ -23,21 +22,19 @@ def read_load(base_url: str, paths: list[str]):
     """Fire the paths concurrently, over and over, on a thread, until the block ends; yields
     the statuses seen. Waits until answers flow, so the block really runs beside the load."""
     statuses: list[int] = []
-    done = threading.Event()
+    done, flowing = threading.Event(), threading.Event()
 
     async def load():
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
             while not done.is_set():
                 responses = await asyncio.gather(*(client.get(path) for path in paths))
                 statuses.extend(r.status_code for r in responses)
+                flowing.set()
 
     loader = threading.Thread(target=lambda: asyncio.run(load()))
     loader.start()
-    deadline = time.monotonic() + 10
-    while not statuses and time.monotonic() < deadline:
-        time.sleep(0.01)
     try:
-        assert statuses, "the read load never got going"
+        assert flowing.wait(10), "the read load never got going"
         yield statuses
     finally:
         done.set()
