@@ -1,13 +1,30 @@
-"""Who may write. Reads are public; a write needs a bearer token (manage.py
-create_api_token) or a staff session that passes the CSRF check, and the user behind
-either must hold the Django permission the operation names (e.g. monitoring.add_well)."""
+"""Who may write, and who is reading. Reads are public, but some fields only for callers
+allowed them (a contact's email and phone: monitoring.view_contact); a write needs a bearer
+token (manage.py create_api_token) or a staff session that passes the CSRF check, and the
+user behind either must hold the Django permission the operation names (e.g.
+monitoring.add_well)."""
 
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
-from .selectors import api_token_user
+from .selectors import api_token_auser, api_token_user
+
+
+async def reader_aget(request: HttpRequest):
+    """Who is reading: the user behind a bearer token, the signed-in user, or anonymous. A
+    token that is sent but unknown or revoked is a 401, not a silent anonymous read."""
+    header = request.headers.get("Authorization")
+    if header is None:
+        return await request.auser()
+    scheme, _, raw_token = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw_token.strip():
+        raise AuthenticationError(message="Use 'Authorization: Bearer <token>'.")
+    user = await api_token_auser(raw_token=raw_token.strip())
+    if user is None:
+        raise AuthenticationError(message="The token is unknown or revoked.")
+    return user
 
 
 class WriteAccess(HttpBearer):

@@ -407,12 +407,36 @@ class SampleIn(InSchema):
     results: list[SampleResultIn] = Field(default_factory=list, max_length=500)
 
 
+# Who may see a contact's email and phone: contacts are people (landowners among them), so
+# their details go only to callers holding this permission; everyone else gets null.
+CONTACT_DETAILS_PERMISSION = "monitoring.view_contact"
+
+
 class ContactOut(Schema):
     id: int
     name: str
     organization: str
-    email: str
-    phone: str
+    email: str | None = Field(
+        None, description=f"null unless the caller holds {CONTACT_DETAILS_PERMISSION}"
+    )
+    phone: str | None = Field(
+        None, description=f"null unless the caller holds {CONTACT_DETAILS_PERMISSION}"
+    )
+
+    @staticmethod
+    def resolve_email(contact, context) -> str | None:
+        return contact.email if _shows_contact_details(context) else None
+
+    @staticmethod
+    def resolve_phone(contact, context) -> str | None:
+        return contact.phone if _shows_contact_details(context) else None
+
+
+def _shows_contact_details(context) -> bool:
+    """Set by the route (``request.contact_details``) from the caller's permission; absent
+    means no."""
+    request = (context or {}).get("request")
+    return bool(getattr(request, "contact_details", False))
 
 
 class ContactPageOut(PageOut):

@@ -1,20 +1,22 @@
-"""Samples, contacts, groups and the lexicon: list and detail (async, public) and create
-(sync, needs write access)."""
+"""Samples, contacts, groups and the lexicon: list and detail (async, public; a contact's
+email and phone only for callers allowed them) and create (sync, needs write access)."""
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from apps.monitoring import selectors, services
 
-from ..auth import WriteAccess
+from ..auth import WriteAccess, reader_aget
 from ..errors import ApiError
 from ..pagination import apaginate
 from ..schemas import (
+    CONTACT_DETAILS_PERMISSION,
     READ_ERRORS,
     WRITE_ERRORS,
     ContactIn,
     ContactOut,
     ContactPageOut,
+    ErrorOut,
     GroupIn,
     GroupOut,
     GroupPageOut,
@@ -66,13 +68,30 @@ def sample_create(request: HttpRequest, payload: SampleIn):
     return Status(201, selectors.sample_queryset().get(pk=sample.pk))
 
 
-@router.get("/contacts", response={200: ContactPageOut, **READ_ERRORS}, tags=["contacts"])
+async def _decide_contact_details(request: HttpRequest) -> None:
+    """Whether this caller sees contacts' email and phone (ContactOut reads the answer)."""
+    reader = await reader_aget(request)
+    request.contact_details = await reader.ahas_perm(CONTACT_DETAILS_PERMISSION)
+
+
+@router.get(
+    "/contacts",
+    response={200: ContactPageOut, **READ_ERRORS, 401: ErrorOut},
+    tags=["contacts"],
+    summary="Contacts (email and phone only for callers allowed them)",
+)
 async def contact_list(request: HttpRequest, paging: Query[PageParams]):
+    await _decide_contact_details(request)
     return await apaginate(request, selectors.contact_queryset(), paging)
 
 
-@router.get("/contacts/{contact_id}", response={200: ContactOut, **READ_ERRORS}, tags=["contacts"])
+@router.get(
+    "/contacts/{contact_id}",
+    response={200: ContactOut, **READ_ERRORS, 401: ErrorOut},
+    tags=["contacts"],
+)
 async def contact_detail(request: HttpRequest, contact_id: int):
+    await _decide_contact_details(request)
     contact = await selectors.contact_queryset().filter(pk=contact_id).afirst()
     if contact is None:
         raise _missing("contact with id", contact_id, "contact_id")
@@ -87,6 +106,7 @@ async def contact_detail(request: HttpRequest, contact_id: int):
     tags=["contacts"],
 )
 def contact_create(request: HttpRequest, payload: ContactIn):
+    request.contact_details = request.user.has_perm(CONTACT_DETAILS_PERMISSION)
     return Status(201, services.contact_create(**payload.dict()))
 
 
