@@ -25,6 +25,7 @@ from apps.monitoring.models import (
     SampleResult,
     Well,
 )
+from apps.monitoring.services.observations import READING_FIELDS
 from apps.pipeline.timeparse import zone_named
 from apps.pipeline.waterlevels import RowConverter, Vocabulary
 
@@ -216,3 +217,7 @@ def test_a_limit_refuses_what_is_not_finite():
     assert limit.contains(limit.high)
     assert not limit.contains(float("nan"))
     assert not limit.contains(float("inf"))
+
+
+def test_the_api_takes_exactly_the_fields_a_reading_may_set():
+    assert set(schemas.ObservationIn.model_fields) == READING_FIELDS

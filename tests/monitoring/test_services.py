@@ -215,3 +215,14 @@ def test_a_well_is_created_with_its_location_or_not_at_all():
         site_no="NEW1", name="New", location={"latitude": 35.0, "longitude": -106.0}
     )
     assert well.location.latitude == 35.0
+
+
+def test_a_reading_field_outside_the_contract_is_refused_by_name():
+    well = well_create()
+    with pytest.raises(ValidationError) as error:
+        services.observation_create_many(
+            site_no=well.site_no,
+            readings=[{"observed_at": AT, "depth_to_water_ft": 5.0, "sensor_id": 3}],
+        )
+    assert "0.sensor_id" in error.value.message_dict
+    assert not Observation.objects.filter(well=well).exists()

@@ -2,36 +2,26 @@
 write judges the readings' plausibility and refreshes the well's summary in its own
 transaction, then announces what it did; bulk files go through bulk.py."""
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TypedDict
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from .. import plausibility
-from ..contract import MISSING_DEPTH, EventKind, depth_is_explained
+from ..contract import MISSING_DEPTH, OBSERVATION_COLUMNS, EventKind, depth_is_explained
 from ..events import event_publish_on_commit
 from ..expressions import EpochSeconds
 from ..models import Observation, Well, lexicon_errors, lexicon_vocabulary
 from .errors import NotFoundError, conflict_for_constraint
 from .summaries import well_summaries_refresh
 
-
-class ObservationData(TypedDict, total=False):
-    """One reading as a request gives it (contract.ObservationRow's columns less the well)."""
-
-    observed_at: datetime
-    depth_to_water_ft: float | None
-    water_level_elevation_ft: float | None
-    elevation_datum: str
-    measuring_point_height_ft: float | None
-    method: str
-    level_status: str
-    data_quality: str
-    source: str
-    measured_by: str
-    notes: str
+# What a request's reading may set: a contract.ObservationRow's values, by name, less the
+# well (the route names it) and the sensor (loggers' deployments set it).
+READING_FIELDS = frozenset(OBSERVATION_COLUMNS) - {"well_id", "sensor_id"}
+Reading = Mapping[str, Any]
 
 
 def _observation_errors(
@@ -57,7 +47,7 @@ def _announce(kind: EventKind, site_no: str, ids: list[int]) -> None:
         event_publish_on_commit(kind=kind, payload={"site_no": site_no, "observation_ids": ids})
 
 
-def observation_create_many(*, site_no: str, readings: list[ObservationData]) -> list[Observation]:
+def observation_create_many(*, site_no: str, readings: list[Reading]) -> list[Observation]:
     """Add readings to a well, all or nothing, in one transaction.
 
     Raises ValidationError keyed "<index>.<field>" for invalid rows, and ConflictError
@@ -67,6 +57,11 @@ def observation_create_many(*, site_no: str, readings: list[ObservationData]) ->
         well = Well.objects.filter(site_no=site_no).first()
         if well is None:
             raise NotFoundError(f"No well with site number {site_no!r}.")
+        for index, reading in enumerate(readings):
+            if refused := sorted(reading.keys() - READING_FIELDS):
+                raise ValidationError(
+                    {f"{index}.{name}": "Not a reading's field." for name in refused}
+                )
         vocabulary = lexicon_vocabulary()
         observations = [Observation(well=well, **reading) for reading in readings]
         errors: dict[str, list[str]] = {}
