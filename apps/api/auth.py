@@ -18,10 +18,19 @@ async def reader_aget(request: HttpRequest):
     header = request.headers.get("Authorization")
     if header is None:
         return await request.auser()
+    return _known(await api_token_auser(raw_token=_bearer_token(header)))
+
+
+def _bearer_token(header: str) -> str:
+    """The token of an ``Authorization: Bearer <token>`` header; 401 for any other shape."""
     scheme, _, raw_token = header.partition(" ")
     if scheme.lower() != "bearer" or not raw_token.strip():
         raise AuthenticationError(message="Use 'Authorization: Bearer <token>'.")
-    user = await api_token_auser(raw_token=raw_token.strip())
+    return raw_token.strip()
+
+
+def _known(user):
+    """The token's user; 401 when the token is unknown or revoked (None)."""
     if user is None:
         raise AuthenticationError(message="The token is unknown or revoked.")
     return user
@@ -38,12 +47,7 @@ class WriteAccess(HttpBearer):
     def __call__(self, request: HttpRequest):
         header = request.headers.get("Authorization")
         if header is not None:
-            scheme, _, raw_token = header.partition(" ")
-            if scheme.lower() != "bearer" or not raw_token.strip():
-                raise AuthenticationError(message="Use 'Authorization: Bearer <token>'.")
-            user = api_token_user(raw_token=raw_token.strip())
-            if user is None:
-                raise AuthenticationError(message="The token is unknown or revoked.")
+            user = _known(api_token_user(raw_token=_bearer_token(header)))
         else:
             user = request.user
             if not user.is_authenticated:
