@@ -39,15 +39,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def _vocabulary(request: pytest.FixtureRequest) -> None:
-    """Transactional tests flush every table, including the lexicon that a data migration
-    seeded; put the starting vocabularies back so validation sees them."""
+    """Transactional tests flush every table, including the lexicon and the roles that data
+    migrations made; put them back so validation and permissions see them."""
     if request.node.get_closest_marker("django_db") is None:
         return
+    from django.contrib.auth.models import Group
+
     from apps.monitoring.models import LexiconTerm
+    from apps.monitoring.roles import VIEWER, roles_ensure
     from apps.monitoring.services import lexicon_seed
 
     if not LexiconTerm.objects.exists():
         lexicon_seed()
+    if not Group.objects.filter(name=VIEWER).exists():
+        roles_ensure(group_model=Group, permission_model=Permission)
 
 
 @pytest.fixture

@@ -5,15 +5,17 @@ from ninja import NinjaAPI
 
 from .errors import register_error_handlers
 from .renderers import ORJSONRenderer
-from .routers import catalog, system, tokens, wells
+from .routers import audit, catalog, system, tokens, wells
 
 api = NinjaAPI(
     title="Piezo API",
     version="1",
     description=(
-        "Groundwater wells, water levels, samples and statistics. Reads are public; writes "
-        "need `Authorization: Bearer <token>` (manage.py create_api_token) or a staff "
-        'session with CSRF. Errors are `{"detail": [...], "code": "..."}`.'
+        "Groundwater wells, water levels, samples and statistics. Reads are open to everyone "
+        "and show each caller what their role allows (private wells, readings and exact "
+        "locations need monitoring.view_private_data); writes need `Authorization: Bearer "
+        "<token>` (manage.py create_api_token) or a staff session with CSRF. Errors are "
+        '`{"detail": [...], "code": "..."}`.'
     ),
     renderer=ORJSONRenderer(),
     urls_namespace="api",
@@ -25,3 +27,4 @@ api.add_router("/", system.router)
 api.add_router("/", wells.router)
 api.add_router("/", catalog.router)
 api.add_router("/", tokens.router)
+api.add_router("/", audit.router)

@@ -1,5 +1,5 @@
-"""Who may write, and who is reading. Reads are public, but some fields only for callers
-allowed them (a contact's email and phone: monitoring.view_contact); a write needs a bearer
+"""Who may write, and who is reading. Reads are open to everyone, and show each caller what
+their roles allow (apps/monitoring/selectors/visibility.py, ADR-0012); a write needs a bearer
 token (manage.py create_api_token) or a staff session that passes the CSRF check, and the
 user behind either must hold the Django permission the operation names (e.g.
 monitoring.add_well)."""
@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
+
+from apps.monitoring.selectors import Audience, audience_aget
 
 from .selectors import api_token_auser, api_token_user
 
@@ -19,6 +21,13 @@ async def reader_aget(request: HttpRequest):
     if header is None:
         return await request.auser()
     return _known(await api_token_auser(raw_token=_bearer_token(header)))
+
+
+async def audience_for(request: HttpRequest) -> Audience:
+    """What this request's reader may see, decided once and kept on the request."""
+    if not hasattr(request, "audience"):
+        request.audience = await audience_aget(user=await reader_aget(request))
+    return request.audience
 
 
 def _bearer_token(header: str) -> str:

@@ -9,6 +9,7 @@ from django.db import models
 from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, Strict, create_model, field_validator
 
+from apps.monitoring import roles
 from apps.monitoring.contract import LIMITS
 from apps.monitoring.models import (
     Contact,
@@ -92,7 +93,7 @@ def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
     return {status: ErrorOut for status in (*statuses, 503)}
 
 
-READ_ERRORS = error_responses(400, 404)
+READ_ERRORS = error_responses(400, 401, 404)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422, 429)
 
 
@@ -113,6 +114,10 @@ class PageOut(Schema):
 
 
 class StatsOut(Schema):
+    scope: Literal["public", "all"] = Field(
+        description="public: the figures count public data only (anonymous callers and "
+        "those without monitoring.view_private_data); all: every record."
+    )
     wells: int
     active_wells: int
     wells_by_status: dict[str, int]
@@ -152,6 +157,11 @@ class LocationOut(Schema):
     county: str
     state: str
     huc: str
+    precision: Literal["exact", "0.01°"] = Field(
+        "exact",
+        description="0.01°: rounded, because the owner has not consented to publishing the "
+        "exact location.",
+    )
 
 
 def partial(schema: type[Schema], name: str, **annotations: Any) -> type[Schema]:
@@ -195,6 +205,8 @@ class WellOut(Schema):
     state: str = Field(..., alias="location.state")
     latitude: float = Field(..., alias="location.latitude")
     longitude: float = Field(..., alias="location.longitude")
+    location_precision: Literal["exact", "0.01°"] = "exact"
+    release_status: Literal["public", "private"]
     updated_at: datetime
 
 
@@ -270,6 +282,7 @@ class WellDetailOut(Schema):
     status: str
     aquifer: str
     well_depth_ft: float | None
+    release_status: Literal["public", "private"]
     location: LocationOut
     groups: list[str]
     contacts: list[ContactRoleOut]
@@ -289,6 +302,9 @@ class WellIn(InSchema):
     aquifer: column(Well, "aquifer") = ""
     location: LocationIn
     groups: list[column(Group, "name")] = Field(default_factory=list, max_length=100)
+    release_status: Literal["public", "private"] | None = Field(
+        None, description="Absent: the deployment's default for new wells (private unless set)."
+    )
 
 
 WellPatch = partial(WellIn, "WellPatch", location=LocationPatch)
@@ -409,7 +425,7 @@ class SampleIn(InSchema):
 
 # Who may see a contact's email and phone: contacts are people (landowners among them), so
 # their details go only to callers holding this permission; everyone else gets null.
-CONTACT_DETAILS_PERMISSION = "monitoring.view_contact"
+CONTACT_DETAILS_PERMISSION = roles.CONTACT_DETAILS_PERMISSION
 
 
 class ContactOut(Schema):
@@ -433,10 +449,10 @@ class ContactOut(Schema):
 
 
 def _shows_contact_details(context) -> bool:
-    """Set by the route (``request.contact_details``) from the caller's permission; absent
-    means no."""
-    request = (context or {}).get("request")
-    return bool(getattr(request, "contact_details", False))
+    """Decided by the route (``request.audience``, auth.audience_for) from the caller's
+    permissions; undecided means no."""
+    audience = getattr((context or {}).get("request"), "audience", None)
+    return bool(audience and audience.contact_details)
 
 
 class ContactPageOut(PageOut):

@@ -50,42 +50,47 @@ api = NinjaAPI(
 register_error_handlers(api)
 
 
+def _audience(request: HttpRequest) -> selectors.Audience:
+    return selectors.audience_get(user=request.user)
+
+
+def _visible_well(request: HttpRequest, site_no: str) -> selectors.WellScope:
+    scope = selectors.well_scope_get(site_no=site_no, audience=_audience(request))
+    if scope is None:
+        raise no_such_well(site_no)
+    return scope
+
+
 @api.get("/stats", response={200: StatsOut, **error_responses()})
 def stats(request: HttpRequest):
-    return selectors.stats_get()
+    return selectors.stats_get(audience=_audience(request))
 
 
 @api.get("/wells", response={200: WellPageOut, **READ_ERRORS})
 def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Query[PageParams]):
-    wells = selectors.well_rows(selectors.well_queryset(filters=filters.to_filters()))
-    return prevalidated_json(paginate(request, wells, paging))
+    wells = selectors.well_queryset(filters=filters.to_filters(), audience=_audience(request))
+    return prevalidated_json(paginate(request, selectors.well_rows(wells), paging))
 
 
 @api.get("/wells/{site_no}", response={200: WellDetailOut, **READ_ERRORS})
 def well_detail(request: HttpRequest, site_no: str):
-    detail = selectors.well_get(site_no=site_no)
-    if detail is None:
-        raise no_such_well(site_no)
-    series = selectors.well_series_summary(well_id=detail.well.pk)
-    latest = selectors.observation_recent_get(well_id=detail.well.pk, limit=1)
+    scope = _visible_well(request, site_no)
+    detail = selectors.well_get(scope=scope, audience=_audience(request))
+    series = selectors.well_series_summary(well=scope)
+    latest = selectors.observation_recent_get(well=scope, limit=1)
     return well_detail_body(detail, series, latest)
 
 
 @api.get("/wells/{site_no}/observations", response={200: ObservationPageOut, **READ_ERRORS})
 def observation_list(request: HttpRequest, site_no: str, query: Query[ObservationQuery]):
     filters, after, before = observation_query_parts(query)
-    well_id = selectors.well_get_id(site_no=site_no)
-    if well_id is None:
-        raise no_such_well(site_no)
+    well = _visible_well(request, site_no)
     if query.format == "csv":
         # A sync iterator: under ASGI, Django reads it whole (sync_to_async(list)) before
         # sending a byte. That is the cost of a sync export this twin exists to show.
-        return csv_response(
-            exports.observation_csv_stream(well_id=well_id, site_no=site_no, filters=filters),
-            site_no,
-        )
+        return csv_response(exports.observation_csv_stream(well=well, filters=filters), site_no)
     rows, more = selectors.observation_page(
-        well_id=well_id, filters=filters, after=after, before=before, limit=query.page_size
+        well=well, filters=filters, after=after, before=before, limit=query.page_size
     )
     return prevalidated_json(
         observation_page_body(request, site_no, rows, more, after=after, before=before)

@@ -132,28 +132,39 @@ class LiveConsumer(RateLimitedJsonConsumer):
         await self.close(code=FEED_UNAVAILABLE)
 
 
+async def audience_of(scope: dict) -> selectors.Audience:
+    """What the websocket's user (its session's, or anonymous) may see (ADR-0012)."""
+    return await selectors.audience_aget(user=scope["user"])
+
+
 class WellConsumer(LiveConsumer):
-    """ws/wells/<site_no>/: each new reading of that well, shaped as the REST API's."""
+    """ws/wells/<site_no>/: each new reading of that well that the subscriber may see,
+    shaped as the REST API's. A well the subscriber may not see is closed with 4404, as one
+    that does not exist."""
 
     async def connect(self):
         self.site_no = self.scope["url_route"]["kwargs"]["site_no"]
         await aclose_old_connections()
+        self.audience = await audience_of(self.scope)
         # A site number no database can store names no well (apps/monitoring/storable.py).
-        exists = text_problem(self.site_no) is None and await selectors.well_aexists(
-            site_no=self.site_no
+        well = text_problem(self.site_no) is None and await selectors.well_scope_aget(
+            site_no=self.site_no, audience=self.audience
         )
         await self.accept()
-        if not exists:
+        if not well:
             await self.close(code=NOT_FOUND)
             return
         if await self.join(well_group(self.site_no)):
             await self.send_json({"type": "subscribed", "site_no": self.site_no})
 
     async def observations_created(self, event):
-        # One layer message per well per commit carries the batch (apps/live/publisher.py);
-        # the client hears one frame per reading, as it always has.
+        # One layer message per well per commit carries the batch for every subscriber
+        # (apps/live/publisher.py), each reading marked public or not; the client hears one
+        # frame per reading it may see.
         for observation in event["observations"]:
-            await self.send_json({"type": "observation", "observation": observation})
+            if observation["public"] or self.audience.private_data:
+                shown = {k: v for k, v in observation.items() if k != "public"}
+                await self.send_json({"type": "observation", "observation": shown})
 
 
 class StatsConsumer(LiveConsumer):
@@ -163,6 +174,7 @@ class StatsConsumer(LiveConsumer):
     min_interval_s = 1.0
 
     async def connect(self):
+        self.audience = await audience_of(self.scope)
         await self.accept()
         self.sent_at = 0.0
         self.pending = None
@@ -186,6 +198,6 @@ class StatsConsumer(LiveConsumer):
 
     async def _send_stats(self):
         await aclose_old_connections()
-        stats = await selectors.stats_aget()
+        stats = await selectors.stats_aget(audience=self.audience)
         self.sent_at = time.monotonic()
         await self.send_json({"type": "stats", "stats": stats})

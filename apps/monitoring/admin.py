@@ -11,6 +11,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import plausibility, services
 from .admin_scale import (
@@ -27,6 +28,7 @@ from .models import (
     LexiconTerm,
     Location,
     Observation,
+    OwnerConsent,
     Sample,
     SampleResult,
     Sensor,
@@ -122,17 +124,44 @@ class DeploymentInline(admin.TabularInline):
     extra = 0
 
 
+class OwnerConsentInline(admin.TabularInline):
+    """The well's consents, in force and revoked; recorded and revoked on their own page
+    (Owner consents), so that each change is the service's."""
+
+    model = OwnerConsent
+    fields = ("data_type", "recorded_at", "recorded_by", "notes", "revoked_at", "revoked_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Well)
-class WellAdmin(admin.ModelAdmin):
+class WellAdmin(SimpleHistoryAdmin):
+    """Wells, with their release status and owners' consents (ADR-0012); History shows who
+    changed what."""
+
     form = WellForm
-    list_display = ("site_no", "name", "kind", "status", "aquifer", "county", "well_depth_ft")
-    list_filter = ("status", "kind", "aquifer", "groups", "location__county")
+    list_display = (
+        "site_no",
+        "name",
+        "kind",
+        "status",
+        "release_status",
+        "aquifer",
+        "county",
+        "well_depth_ft",
+    )
+    list_filter = ("status", "release_status", "kind", "aquifer", "groups", "location__county")
     list_select_related = ("location",)
     search_fields = ("site_no", "name")
     autocomplete_fields = ("location",)
     filter_horizontal = ("groups",)
     readonly_fields = ("created_at", "updated_at")
-    inlines = (WellContactInline, DeploymentInline, ObservationInline)
+    inlines = (WellContactInline, OwnerConsentInline, DeploymentInline, ObservationInline)
 
     @admin.display(ordering="location__county")
     def county(self, well: Well) -> str:
@@ -161,6 +190,53 @@ class WellAdmin(admin.ModelAdmin):
         )
 
 
+@admin.register(OwnerConsent)
+class OwnerConsentAdmin(SimpleHistoryAdmin):
+    """Owners' consent to publish a well's water levels, chemistry or exact location. A
+    consent is recorded, then revoked (the action), never edited or deleted."""
+
+    list_display = ("well", "data_type", "recorded_at", "recorded_by", "revoked_at", "revoked_by")
+    list_filter = ("data_type", ("revoked_at", admin.EmptyFieldListFilter))
+    list_select_related = ("well", "recorded_by", "revoked_by")
+    search_fields = ("well__site_no", "notes")
+    autocomplete_fields = ("well",)
+    actions = ("revoke",)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("well", "data_type", "notes")
+        return (
+            "well",
+            "data_type",
+            "recorded_at",
+            "recorded_by",
+            "notes",
+            "revoked_at",
+            "revoked_by",
+            "revocation_notes",
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.get_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            saved = services.consent_record(
+                well=obj.well, data_type=obj.data_type, recorded_by=request.user, notes=obj.notes
+            )
+            obj.pk = saved.pk
+
+    @admin.action(description="Revoke selected consents", permissions=["change"])
+    def revoke(self, request, queryset) -> None:
+        in_force = queryset.filter(revoked_at__isnull=True)
+        for consent in in_force:
+            services.consent_revoke(consent=consent, revoked_by=request.user)
+        self.message_user(request, f"Revoked {len(in_force)} consent(s).")
+
+
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):
     list_display = ("__str__", "county", "state", "land_surface_elevation_ft", "huc")
@@ -186,7 +262,7 @@ class PlausibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Observation)
-class ObservationAdmin(admin.ModelAdmin):
+class ObservationAdmin(SimpleHistoryAdmin):
     """Readings, newest first. At millions of rows every query here is served by an index
     or a small table (admin_scale.py, ADR-0008)."""
 
@@ -265,7 +341,7 @@ class SampleResultInline(admin.TabularInline):
 
 
 @admin.register(Sample)
-class SampleAdmin(admin.ModelAdmin):
+class SampleAdmin(SimpleHistoryAdmin):
     list_display = ("well", "sampled_at", "collected_by", "laboratory")
     list_select_related = ("well",)
     search_fields = ("well__site_no", "laboratory", "collected_by")

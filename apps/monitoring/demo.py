@@ -120,6 +120,29 @@ def usgs_site_no(lat: float, lon: float, sequence: int) -> str:
     return f"{dms(lat, 2)}{dms(lon, 3)}{sequence:02d}"
 
 
+DEMO_CONSENT_NOTE = "Demo: the owner signed the network's data-sharing form."
+
+
+def demo_release(index: int, well: DemoWell) -> tuple[str, list[str]]:
+    """The demo's mix of release and consent (ADR-0012), by the well's position so the
+    random series stay as they were: every fourth well without a logger is private, and
+    an owned well's owner consented to some of water levels, chemistry and exact location.
+    Returns the release status and the data types consented to."""
+    private = not well.transducer and index % 4 == 3
+    if not any(role == "owner" for _, role in well.contacts):
+        return ("private" if private else "public"), []
+    consents = [
+        data_type
+        for data_type, given in (
+            ("water_levels", index % 5 != 2),
+            ("chemistry", index % 2 == 0),
+            ("location", index % 3 != 1),
+        )
+        if given
+    ]
+    return ("private" if private else "public"), consents
+
+
 def demo_wells(rng: random.Random, *, count: int, transducer_count: int) -> list[DemoWell]:
     """``count`` wells over New Mexico; the first ``transducer_count`` active wells that are
     not springs carry loggers (fewer only when there are not that many)."""

@@ -10,7 +10,7 @@ import json
 from collections.abc import AsyncIterator, Iterator
 
 from .contract import CSV_FIELDS
-from .selectors import ObservationFilters, observation_achunks, observation_chunks
+from .selectors import ObservationFilters, WellScope, observation_achunks, observation_chunks
 
 CHUNK_SIZE = 5000
 # Rows formatted between two turns of the event loop. Formatting is CPU on the loop: a
@@ -55,8 +55,7 @@ def _csv_rows(site_no: str, chunk: list[tuple]) -> str:
 
 async def observation_csv_astream(
     *,
-    well_id: int,
-    site_no: str,
+    well: WellScope,
     filters: ObservationFilters,
     chunk_size: int = CHUNK_SIZE,
     bom: bool = False,
@@ -65,39 +64,39 @@ async def observation_csv_astream(
     for spreadsheets), then FORMAT_STEP rows at a time, each query's chunk read first."""
     yield ("\ufeff" if bom else "") + _csv_text([("site_no", *CSV_FIELDS)])
     async for chunk in observation_achunks(
-        well_id=well_id, filters=filters, fields=CSV_FIELDS, chunk_size=chunk_size
+        well=well, filters=filters, fields=CSV_FIELDS, chunk_size=chunk_size
     ):
         for start in range(0, len(chunk), FORMAT_STEP):
             if start:
                 # Sending a piece does not suspend while the client keeps up, so without
                 # this no other request would run until the whole chunk was sent.
                 await asyncio.sleep(0)
-            yield _csv_rows(site_no, chunk[start : start + FORMAT_STEP])
+            yield _csv_rows(well.site_no, chunk[start : start + FORMAT_STEP])
 
 
 def observation_csv_stream(
-    *, well_id: int, site_no: str, filters: ObservationFilters, chunk_size: int = CHUNK_SIZE
+    *, well: WellScope, filters: ObservationFilters, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[str]:
     """The sync twin of observation_csv_astream (the benchmarks' sync views)."""
     yield _csv_text([("site_no", *CSV_FIELDS)])
     for chunk in observation_chunks(
-        well_id=well_id, filters=filters, fields=CSV_FIELDS, chunk_size=chunk_size
+        well=well, filters=filters, fields=CSV_FIELDS, chunk_size=chunk_size
     ):
-        yield _csv_rows(site_no, chunk)
+        yield _csv_rows(well.site_no, chunk)
 
 
 async def observation_json_astream(
-    *, well_id: int, site_no: str, filters: ObservationFilters, chunk_size: int = CHUNK_SIZE
+    *, well: WellScope, filters: ObservationFilters, chunk_size: int = CHUNK_SIZE
 ) -> AsyncIterator[str]:
     """The same rows as a JSON array of objects, written a chunk at a time."""
     fields = ("site_no", *CSV_FIELDS)
     yield "["
     first = True
     async for chunk in observation_achunks(
-        well_id=well_id, filters=filters, fields=CSV_FIELDS, chunk_size=chunk_size
+        well=well, filters=filters, fields=CSV_FIELDS, chunk_size=chunk_size
     ):
         for observed_at, *rest in chunk:
-            row = dict(zip(fields, (site_no, observed_at.isoformat(), *rest), strict=True))
+            row = dict(zip(fields, (well.site_no, observed_at.isoformat(), *rest), strict=True))
             yield ("" if first else ",") + "\n" + json.dumps(row)
             first = False
     yield "\n]\n"

@@ -7,9 +7,11 @@ status, data quality) live in LexiconTerm so data managers can extend them in th
 rows store the term's code and are validated against the vocabulary in clean().
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from . import trends
 
@@ -83,6 +85,32 @@ def lexicon_errors(
     return errors
 
 
+class Release(models.TextChoices):
+    """Whether a record may be shown to the public (ADR-0012). Staff with the
+    monitoring.view_private_data permission see both."""
+
+    PUBLIC = "public", "Public"
+    PRIVATE = "private", "Private"
+
+
+def new_well_release() -> str:
+    """A new well's release status: PIEZO_NEW_WELL_RELEASE, private unless a deployment
+    says otherwise (ADR-0012)."""
+    return settings.PIEZO_NEW_WELL_RELEASE
+
+
+class ReadingHistory(HistoricalRecords):
+    """simple-history for readings, less its per-object delete signals: with them Django
+    loads every reading of a well before deleting it (millions, for a logger's well). The
+    services record deletions set-wise instead (services/audit.py)."""
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        if getattr(self, "cls", None) is sender:
+            models.signals.post_delete.disconnect(self.post_delete, sender=sender)
+            models.signals.pre_delete.disconnect(self.pre_delete, sender=sender)
+
+
 class TimestampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -111,6 +139,7 @@ class Location(TimestampedModel):
     county = models.CharField(max_length=64, blank=True, db_index=True)
     state = models.CharField(max_length=2, blank=True, help_text="Two-letter code, e.g. NM.")
     huc = models.CharField("hydrologic unit code", max_length=16, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -191,9 +220,22 @@ class Well(TimestampedModel):
     contacts = models.ManyToManyField(
         Contact, through="WellContact", blank=True, related_name="wells"
     )
+    release_status = models.CharField(
+        max_length=8,
+        choices=Release.choices,
+        default=new_well_release,
+        db_index=True,
+        help_text="Public wells are listed to everyone; their readings, chemistry and exact "
+        "location also need the owner's consent where the well has an owner.",
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["site_no"]
+        permissions = [
+            ("view_private_data", "Can see private wells, readings, samples and exact locations"),
+            ("view_audit", "Can read the audit trail"),
+        ]
         constraints = [
             # Django's default message names the site_no field; a custom one would not.
             models.UniqueConstraint(fields=["site_no"], name="well_unique_site_no"),
@@ -230,6 +272,55 @@ class WellContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} – {self.get_role_display()} of {self.well.site_no}"
+
+
+class OwnerConsent(models.Model):
+    """An owner's consent to publish one kind of a well's data. Revoking keeps the row (who
+    and when), so the history of what was allowed stays; at most one consent per well and
+    kind is in force."""
+
+    class DataType(models.TextChoices):
+        WATER_LEVELS = "water_levels", "Water levels"
+        CHEMISTRY = "chemistry", "Water chemistry"
+        LOCATION = "location", "Exact location"
+
+    well = models.ForeignKey(Well, on_delete=models.CASCADE, related_name="consents")
+    data_type = models.CharField(max_length=16, choices=DataType.choices)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    notes = models.TextField(blank=True, help_text="e.g. how the owner agreed (letter, form).")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revocation_notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["well", "data_type", "-recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["well", "data_type"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="ownerconsent_one_in_force",
+                violation_error_message="This well already has a consent in force for that "
+                "data; revoke it first.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = f"revoked {self.revoked_at:%Y-%m-%d}" if self.revoked_at else "in force"
+        return f"{self.well.site_no}: {self.get_data_type_display()} ({state})"
 
 
 class Sensor(TimestampedModel):
@@ -326,7 +417,16 @@ class Observation(models.Model):
         default="",
         help_text="Plausibility warnings, comma-separated (apps/monitoring/plausibility.py).",
     )
+    # A database default: bulk writers (COPY, imports) leave the column to it.
+    release_status = models.CharField(
+        max_length=8,
+        choices=Release.choices,
+        default=Release.PUBLIC,
+        db_default=Release.PUBLIC,
+        help_text="Private: withheld from the public even where the well's readings are public.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = ReadingHistory(excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["well", "observed_at"]
@@ -378,6 +478,13 @@ class Sample(TimestampedModel):
     collected_by = models.CharField(max_length=120, blank=True)
     laboratory = models.CharField(max_length=120, blank=True)
     notes = models.TextField(blank=True)
+    release_status = models.CharField(
+        max_length=8,
+        choices=Release.choices,
+        default=Release.PUBLIC,
+        help_text="Private: withheld from the public even where the well's chemistry is public.",
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["well", "-sampled_at"]

@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Count
 
 from apps.monitoring.models import Observation, Sample, Well
+from apps.monitoring.selectors import PUBLIC, readings_visible, samples_visible, wells_visible
 
 KINDS = ("stats", "detail", "list", "series")
 LIST_PAGE_SIZE = 5
@@ -40,10 +41,14 @@ class Oracle:
 
     @classmethod
     def read(cls) -> "Oracle":
-        """What every answer must be, read straight from the database."""
-        wells = list(Well.objects.order_by("site_no", "pk").values_list("site_no", flat=True))
+        """What every anonymous answer must be, read straight from the database on one
+        connection, through the same visibility rule as the server (ADR-0012): the check
+        is of concurrency, the rule has tests of its own."""
+        public_wells = wells_visible(Well.objects.all(), audience=PUBLIC)
+        readings = readings_visible(Observation.objects.all(), audience=PUBLIC)
+        wells = list(public_wells.order_by("site_no", "pk").values_list("site_no", flat=True))
         counts = dict(
-            Observation.objects.values("well__site_no")
+            readings.values("well__site_no")
             .annotate(n=Count("id"))
             .values_list("well__site_no", "n")
         )
@@ -51,13 +56,13 @@ class Oracle:
             wells=wells,
             stats={
                 "wells": len(wells),
-                "active_wells": Well.objects.filter(status="active").count(),
-                "observations": Observation.objects.count(),
-                "samples": Sample.objects.count(),
+                "active_wells": public_wells.filter(status="active").count(),
+                "observations": readings.count(),
+                "samples": samples_visible(Sample.objects.all(), audience=PUBLIC).count(),
             },
             counts={site_no: counts.get(site_no, 0) for site_no in wells},
             latest={
-                site_no: Observation.objects.filter(well__site_no=site_no)
+                site_no: readings.filter(well__site_no=site_no)
                 .order_by("-observed_at")
                 .values_list("pk", flat=True)
                 .first()
@@ -65,7 +70,7 @@ class Oracle:
             },
             first_pages={
                 site_no: list(
-                    Observation.objects.filter(well__site_no=site_no)
+                    readings.filter(well__site_no=site_no)
                     .order_by("observed_at")
                     .values_list("pk", flat=True)[:SERIES_PAGE_SIZE]
                 )

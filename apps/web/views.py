@@ -12,11 +12,16 @@ from apps.monitoring.models import WellContact
 PAGE_SIZE = 25
 
 
+async def _audience(request: HttpRequest) -> selectors.Audience:
+    return await selectors.audience_aget(user=await request.auser())
+
+
 async def landing(request: HttpRequest) -> HttpResponse:
-    """Headline figures and a featured well; the page refreshes both from the API and then
-    live from ws/stats/."""
-    stats = await selectors.stats_aget()
-    featured = await selectors.featured_well_aget()
+    """Headline figures and a featured well, of what the visitor may see; the page
+    refreshes both from the API and then live from ws/stats/."""
+    audience = await _audience(request)
+    stats = await selectors.stats_aget(audience=audience)
+    featured = await selectors.featured_well_aget(audience=audience)
     return render(request, "web/landing.html", {"stats": stats, "featured": featured})
 
 
@@ -36,9 +41,11 @@ def _filters(
 
 async def well_browser(request: HttpRequest) -> HttpResponse:
     """Search by name or site number, filter by county, aquifer, status and group."""
-    choices = await selectors.well_filter_choices_aget()
+    audience = await _audience(request)
+    choices = await selectors.well_filter_choices_aget(audience=audience)
     filters, chosen = _filters(request, choices)
-    paginator = AsyncPaginator(selectors.well_aqueryset(filters=filters), PAGE_SIZE)
+    wells = selectors.well_aqueryset(filters=filters, audience=audience)
+    paginator = AsyncPaginator(wells, PAGE_SIZE)
     page = await paginator.aget_page(request.GET.get("page", 1))
     wells = await page.aget_object_list()
     query = request.GET.copy()
@@ -62,18 +69,20 @@ async def well_browser(request: HttpRequest) -> HttpResponse:
 
 async def well_page(request: HttpRequest, site_no: str) -> HttpResponse:
     """A well's facts, summary, hydrograph, recent readings and CSV download."""
-    detail = await selectors.well_aget(site_no=site_no)
-    if detail is None:
+    audience = await _audience(request)
+    scope = await selectors.well_scope_aget(site_no=site_no, audience=audience)
+    if scope is None:
         raise Http404(f"No well with site number {site_no!r}.")
+    detail = await selectors.well_aget(scope=scope, audience=audience)
     well = detail.well
-    series = await selectors.well_series_asummary(well_id=well.pk)
-    recent = await selectors.observation_recent_aget(well_id=well.pk, limit=20)
+    series = await selectors.well_series_asummary(well=scope)
+    recent = await selectors.observation_recent_aget(well=scope, limit=20)
     return render(
         request,
         "web/well.html",
         {
             "well": well,
-            "location": well.location,
+            "location": detail.location,
             "groups": detail.groups,
             "contacts": [
                 {**contact, "role": WellContact.Role(contact["role"]).label}

@@ -4,6 +4,8 @@ from the environment (see env.py); the per-environment modules only pick default
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .database import async_driver_enable, database_from_url, readonly_database
 from .env import env_bool, env_float, env_int, env_list, env_str
 
@@ -23,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "axes",
+    "simple_history",
     "apps.monitoring",
     "apps.api",
     "apps.pipeline",
@@ -42,6 +45,8 @@ MIDDLEWARE = [
     "project.middleware.Csrf",
     "project.middleware.Authentication",
     "project.middleware.Messages",
+    # Who made a change, for the audit trail (django-simple-history reads the request's user).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "project.middleware.XFrameOptions",
     # Last, as django-axes asks: turns a locked-out login into the 429 below.
     "axes.middleware.AxesMiddleware",
@@ -148,6 +153,12 @@ USE_I18N = True
 USE_TZ = True
 # Naive field times (a logger's clock, a field sheet) are local to the monitoring
 # programme, not to the server: importers read them in this zone unless told otherwise.
+# A new well's release status (ADR-0012): private until a data manager releases it.
+PIEZO_NEW_WELL_RELEASE = env_str("PIEZO_NEW_WELL_RELEASE", "private")
+if PIEZO_NEW_WELL_RELEASE not in ("public", "private"):
+    raise ImproperlyConfigured(
+        f"PIEZO_NEW_WELL_RELEASE must be public or private, not {PIEZO_NEW_WELL_RELEASE!r}."
+    )
 PIEZO_LOCAL_TIMEZONE = env_str("PIEZO_LOCAL_TIMEZONE", "America/Denver")
 
 STATIC_URL = "static/"

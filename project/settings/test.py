@@ -23,3 +23,6 @@ PIEZO_SERVE_STATIC = True
 PIEZO_READ_FETCH_MODE = "FETCH_RAISE"
 # The phase matrix (tests/concurrency/test_phases.py) serves P1 with every view sync.
 ROOT_URLCONF = env_str("PIEZO_URLCONF", ROOT_URLCONF)
+# The suite's wells are public (the fixtures of most read tests); the tests of the
+# private default (tests/monitoring/test_visibility.py) set it back.
+PIEZO_NEW_WELL_RELEASE = env_str("PIEZO_NEW_WELL_RELEASE", "public")

@@ -29,6 +29,7 @@ EXPECTED = {
     ("get", "/api/lexicon"),
     ("post", "/api/lexicon"),
     ("get", "/api/lexicon/{category}/{code}"),
+    ("get", "/api/audit"),
 }
 
 
@@ -44,6 +45,9 @@ def test_openapi_lists_every_operation_with_its_errors(client):
             assert "503" in responses, (method, path)
             if method == "get" and path not in ("/api/health", "/api/stats"):
                 assert "400" in responses, (method, path)
+            if method == "get" and path != "/api/health":
+                # Every read may carry a token, and an unknown one is a 401 (ADR-0012).
+                assert "401" in responses, (method, path)
             if "{" in path:
                 assert "404" in responses, (method, path)
             if method != "get" and path != "/api/tokens":

@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Q
 
 from apps.monitoring import exports, selectors
 from apps.monitoring.models import Group, Observation, Sample, Well
+from tests.support.visibility import public_reading_ids, public_sample_ids, public_well_ids
 
 # Every test here only reads: the demo data is committed once for the module.
 pytestmark = [pytest.mark.asyncio]
@@ -21,16 +22,20 @@ def data(reads_only):
 
 
 def expected_stats(now: datetime) -> dict:
-    observations = Observation.objects.aggregate(
+    """The public's figures (anonymous callers): the demo has private wells and readings
+    whose owners did not consent (tests/support/visibility.py)."""
+    public = Observation.objects.filter(pk__in=public_reading_ids())
+    observations = public.aggregate(
         total=Count("id"),
         recent=Count("id", filter=Q(observed_at__gte=now - timedelta(days=30))),
         latest=Max("observed_at"),
     )
+    wells = Well.objects.filter(pk__in=public_well_ids())
     return {
-        "wells": Well.objects.count(),
-        "active_wells": Well.objects.filter(status="active").count(),
+        "wells": wells.count(),
+        "active_wells": wells.filter(status="active").count(),
         "observations": observations["total"],
-        "samples": Sample.objects.count(),
+        "samples": len(public_sample_ids()),
         "latest": observations["latest"],
     }
 
@@ -39,8 +44,9 @@ async def test_stats_match_the_database(async_client, data):
     response = await async_client.get("/api/stats")
     assert response.status_code == 200
     body = response.json()
+    assert body["scope"] == "public"
     expected = await sync_to_async(expected_stats)(datetime.now(UTC))
-    assert body["wells"] == expected["wells"] == 12
+    assert body["wells"] == expected["wells"] == 9  # of 12: three are private
     assert body["active_wells"] == expected["active_wells"]
     assert body["observations"] == expected["observations"] > 0
     assert body["samples"] == expected["samples"]
@@ -62,19 +68,25 @@ async def test_well_list_pages_cover_every_well_once(async_client, data):
         response = await async_client.get(url)
         assert response.status_code == 200
         body = response.json()
-        assert body["count"] == 12
+        assert body["count"] == 9  # the public ones of 12
         seen += [w["site_no"] for w in body["results"]]
         url = body["next"]
-    expected = [s async for s in Well.objects.order_by("site_no").values_list("site_no", flat=True)]
+    public = await sync_to_async(public_well_ids)()
+    expected = [
+        s
+        async for s in Well.objects.filter(pk__in=public)
+        .order_by("site_no")
+        .values_list("site_no", flat=True)
+    ]
     assert seen == expected
-    last = (await async_client.get("/api/wells?page_size=5&page=3")).json()
-    assert len(last["results"]) == 2 and last["next"] is None and last["previous"]
+    last = (await async_client.get("/api/wells?page_size=4&page=3")).json()
+    assert len(last["results"]) == 1 and last["next"] is None and last["previous"]
 
 
 @pytest.mark.parametrize(
     ("query", "status", "code"),
     [
-        ("page=4&page_size=5", 404, "page_not_found"),
+        ("page=3&page_size=5", 404, "page_not_found"),
         ("page=0", 400, "bad_request"),
         ("page_size=1001", 400, "bad_request"),
         ("page_size=abc", 400, "bad_request"),
@@ -143,15 +155,20 @@ async def test_geojson_uses_the_same_filters(async_client, data):
     assert response["Content-Type"] == "application/geo+json"  # RFC 7946
     body = response.json()
     assert body["type"] == "FeatureCollection"
-    active = await Well.objects.filter(status="active").acount()
+    public = await sync_to_async(public_well_ids)()
+    active = await Well.objects.filter(status="active", pk__in=public).acount()
     assert len(body["features"]) == active
     feature = body["features"][0]
     well = await Well.objects.select_related("location").aget(
         site_no=feature["properties"]["site_no"]
     )
+    exact = feature["properties"]["location_precision"] == "exact"
     assert feature["geometry"] == {
         "type": "Point",
-        "coordinates": [well.location.longitude, well.location.latitude],
+        "coordinates": [
+            well.location.longitude if exact else round(well.location.longitude, 2),
+            well.location.latitude if exact else round(well.location.latitude, 2),
+        ],
     }
     assert (await async_client.get("/api/wells.geojson?bbox=1,2")).status_code == 400
 
@@ -265,7 +282,8 @@ async def test_observation_csv_streams_the_series(async_client, data):
 
 async def test_samples_contacts_groups_lexicon(async_client, data):
     samples = (await async_client.get("/api/samples?page_size=1")).json()
-    assert samples["count"] == await Sample.objects.acount()
+    assert samples["count"] == len(await sync_to_async(public_sample_ids)())
+    assert samples["count"] < await Sample.objects.acount()
     sample_id = samples["results"][0]["id"]
     detail = (await async_client.get(f"/api/samples/{sample_id}")).json()
     assert detail["results"] and detail["site_no"]
@@ -276,7 +294,8 @@ async def test_samples_contacts_groups_lexicon(async_client, data):
     assert (await async_client.get(f"/api/contacts/{contact_id}")).json()["id"] == contact_id
     groups = (await async_client.get("/api/groups")).json()
     group = groups["results"][0]
-    assert group["well_count"] == await Well.objects.filter(groups__id=group["id"]).acount()
+    members = Well.objects.filter(groups__id=group["id"], release_status="public")
+    assert group["well_count"] == await members.acount()
     assert (await async_client.get(f"/api/groups/{group['id']}")).status_code == 200
     method = (await async_client.get("/api/lexicon?category=method&page_size=1000")).json()
     assert "steel_tape" in [t["code"] for t in method["results"]]
@@ -305,8 +324,9 @@ async def test_csv_export_lets_other_requests_run_every_few_hundred_rows(data, m
 
     other = asyncio.create_task(other_request())
     await asyncio.sleep(0)
+    scope = await selectors.well_scope_aget(site_no=well.site_no, audience=selectors.EVERYONE)
     async for piece in exports.observation_csv_astream(
-        well_id=well.pk, site_no=well.site_no, filters=selectors.ObservationFilters()
+        well=scope, filters=selectors.ObservationFilters()
     ):
         seen.append((turns, piece.count("\n")))
     other.cancel()

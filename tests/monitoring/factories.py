@@ -11,6 +11,7 @@ from apps.monitoring.models import (
     Group,
     Location,
     Observation,
+    OwnerConsent,
     Sample,
     SampleResult,
     Sensor,
@@ -87,6 +88,7 @@ def one_of_each() -> dict[type, Any]:
         ),
         Contact: contact,
         WellContact: WellContact.objects.create(well=well, contact=contact),
+        OwnerConsent: OwnerConsent.objects.create(well=well, data_type="water_levels"),
         Group: group,
         Sensor: sensor,
         Deployment: Deployment.objects.create(

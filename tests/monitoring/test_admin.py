@@ -25,7 +25,7 @@ def staff_client(client):
 def test_every_monitoring_admin_page_renders(staff_client):
     objects = one_of_each()
     registered = [m for m in admin.site._registry if m._meta.app_label == "monitoring"]
-    assert len(registered) == 11
+    assert len(registered) == 12
     for model in registered:
         opts = model._meta
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
@@ -216,6 +216,7 @@ def test_a_reading_added_or_corrected_in_the_admin_is_judged_and_summarised(staf
         "level_status": "static",
         "data_quality": "provisional",
         "source": "manual",
+        "release_status": "public",
     }
     response = staff_client.post(reverse("admin:monitoring_observation_add"), form)
     assert response.status_code == 302, response.context["adminform"].form.errors

@@ -15,6 +15,11 @@ from .factories import group_create, location_create, sample_create, well_create
 pytestmark = pytest.mark.django_db
 
 AT = datetime(2024, 1, 1, tzinfo=UTC)
+EVERYONE = selectors.EVERYONE
+
+
+def scope(site_no: str, audience=EVERYONE) -> selectors.WellScope | None:
+    return selectors.well_scope_get(site_no=site_no, audience=audience)
 
 
 @pytest.fixture
@@ -34,7 +39,9 @@ def wells():
 
 def test_well_filters_each_narrow_the_list(wells):
     def sites(**filters):
-        query = selectors.well_queryset(filters=selectors.WellFilters(**filters))
+        query = selectors.well_queryset(
+            filters=selectors.WellFilters(**filters), audience=EVERYONE
+        )
         return [w.site_no for w in query]
 
     assert sites() == ["N1", "S1"]
@@ -48,15 +55,17 @@ def test_well_filters_each_narrow_the_list(wells):
 
 def test_well_rows_carry_the_location_beside_the_well(wells, django_assert_num_queries):
     with django_assert_num_queries(1):
-        rows = list(selectors.well_rows(selectors.well_queryset(filters=selectors.WellFilters())))
+        wells = selectors.well_queryset(filters=selectors.WellFilters(), audience=EVERYONE)
+        rows = list(selectors.well_rows(wells))
     assert rows[0]["county"] == "Taos" and rows[0]["latitude"] == 36.5
+    assert rows[0]["location_precision"] == "exact" and rows[0]["release_status"] == "public"
 
 
-def test_well_detail_names_groups_and_is_none_for_an_unknown_site(wells):
-    detail = selectors.well_get(site_no="N1")
+def test_well_detail_names_groups_and_no_scope_for_an_unknown_site(wells):
+    detail = selectors.well_get(scope=scope("N1"), audience=EVERYONE)
     assert detail.groups == ["Valley network"] and detail.well.location.county == "Taos"
-    assert selectors.well_get(site_no="NOPE") is None
-    assert selectors.well_exists(site_no="S1") and not selectors.well_exists(site_no="NOPE")
+    assert detail.location["latitude"] == 36.5 and detail.location["precision"] == "exact"
+    assert scope("NOPE") is None and scope("S1").readings == "all"
 
 
 @pytest.fixture
@@ -73,14 +82,14 @@ def test_keyset_pages_walk_the_series_both_ways(series):
     seen, after, more = [], None, True
     while more:
         rows, more = selectors.observation_page(
-            well_id=series.pk, filters=filters, after=after, limit=10
+            well=scope("N1"), filters=filters, after=after, limit=10
         )
         seen += rows
         after = rows[-1]["observed_at"] if rows else None
     assert [r["depth_to_water_ft"] for r in seen] == [10.0 + d for d in range(25)]
     assert set(seen[0]) == set(OBSERVATION_FIELDS)
     back, more = selectors.observation_page(
-        well_id=series.pk, filters=filters, before=AT + timedelta(days=5), limit=3
+        well=scope("N1"), filters=filters, before=AT + timedelta(days=5), limit=3
     )
     assert [r["depth_to_water_ft"] for r in back] == [12.0, 13.0, 14.0] and more
 
@@ -92,7 +101,7 @@ def test_chunks_cover_a_range_once(series):
     filters = selectors.ObservationFilters(start=AT + timedelta(days=3), end=AT + timedelta(days=9))
     chunks = list(
         selectors.observation_chunks(
-            well_id=series.pk,
+            well=scope("N1"),
             filters=filters,
             fields=("observed_at", "depth_to_water_ft"),
             chunk_size=3,
@@ -103,15 +112,15 @@ def test_chunks_cover_a_range_once(series):
     with pytest.raises(ValueError):
         list(
             selectors.observation_chunks(
-                well_id=series.pk, filters=filters, fields=("depth_to_water_ft",), chunk_size=3
+                well=scope("N1"), filters=filters, fields=("depth_to_water_ft",), chunk_size=3
             )
         )
 
 
 def test_stats_count_what_is_stored(series):
     sample_create(well=series)
-    stats = selectors.stats_get(now=AT + timedelta(days=40))
-    assert stats["wells"] == 2 and stats["active_wells"] == 1
+    stats = selectors.stats_get(audience=EVERYONE, now=AT + timedelta(days=40))
+    assert stats["scope"] == "all" and stats["wells"] == 2 and stats["active_wells"] == 1
     assert stats["wells_by_status"] == {"active": 1, "inactive": 1, "destroyed": 0}
     assert stats["observations"] == 25
     # Readings of the 30 days before "now" (day 10 onwards: 15 of them).
@@ -121,9 +130,10 @@ def test_stats_count_what_is_stored(series):
 
 
 def test_recent_readings_are_newest_first_and_payloads_shaped_as_the_api(series):
-    recent = selectors.observation_recent_get(well_id=series.pk, limit=2)
+    recent = selectors.observation_recent_get(well=scope("N1"), limit=2)
     assert [r["depth_to_water_ft"] for r in recent] == [34.0, 33.0]
     assert recent[0]["flags"] == []
     payloads = selectors.observation_payloads(ids=[recent[0]["id"]])
     assert payloads[0]["site_no"] == "N1"
     assert payloads[0]["observed_at"] == (AT + timedelta(days=24)).isoformat()
+    assert payloads[0]["public"] is True

@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from apps.monitoring import services
-from apps.monitoring.models import Observation, Well
+from apps.monitoring.models import Observation
+from tests.support.visibility import public_series_site_no
 
 from .conftest import run
 
@@ -45,7 +46,7 @@ def test_import_during_read_load(uvicorn_server, tmp_path):
     services.demo_seed(
         seed=9, wells=8, years=1, transducer_wells=0, transducer_days=1, end=date(2026, 6, 30)
     )
-    site_no = Well.objects.order_by("site_no").values_list("site_no", flat=True).first()
+    site_no = public_series_site_no()
     path = tmp_path / "big.csv"
     first = datetime(2020, 1, 1, tzinfo=UTC)
     with path.open("w") as handle:
@@ -72,7 +73,7 @@ def test_rebuild_stats_during_read_load(uvicorn_server):
     services.demo_seed(
         seed=10, wells=6, years=3, transducer_wells=0, transducer_days=1, end=date(2026, 6, 30)
     )
-    site_no = Well.objects.order_by("site_no").values_list("site_no", flat=True).first()
+    site_no = public_series_site_no()
     assert httpx.get(f"{uvicorn_server.url}/api/wells/{site_no}").json()["summary"] is None
     with read_load(uvicorn_server.url, ["/api/stats", f"/api/wells/{site_no}"]) as statuses:
         for _ in range(3):

@@ -1,22 +1,21 @@
-"""Samples, contacts, groups and the lexicon: list and detail (async, public; a contact's
-email and phone only for callers allowed them) and create (sync, needs write access)."""
+"""Samples, contacts, groups and the lexicon: list and detail (async, open to everyone,
+each caller seeing what their roles allow: ADR-0012) and create (sync, needs write
+access)."""
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from apps.monitoring import selectors, services
 
-from ..auth import WriteAccess, reader_aget
+from ..auth import WriteAccess, audience_for
 from ..errors import ApiError
 from ..pagination import apaginate
 from ..schemas import (
-    CONTACT_DETAILS_PERMISSION,
     READ_ERRORS,
     WRITE_ERRORS,
     ContactIn,
     ContactOut,
     ContactPageOut,
-    ErrorOut,
     GroupIn,
     GroupOut,
     GroupPageOut,
@@ -44,13 +43,15 @@ class SampleQuery(Schema):
 
 @router.get("/samples", response={200: SamplePageOut, **READ_ERRORS}, tags=["samples"])
 async def sample_list(request: HttpRequest, query: Query[SampleQuery], paging: Query[PageParams]):
-    """Water-chemistry samples with their results, newest first."""
-    return await apaginate(request, selectors.sample_queryset(site_no=query.site_no), paging)
+    """Water-chemistry samples with their results that the caller may see, newest first."""
+    samples = selectors.sample_queryset(site_no=query.site_no, audience=await audience_for(request))
+    return await apaginate(request, samples, paging)
 
 
 @router.get("/samples/{sample_id}", response={200: SampleOut, **READ_ERRORS}, tags=["samples"])
 async def sample_detail(request: HttpRequest, sample_id: int):
-    sample = await selectors.sample_queryset().filter(pk=sample_id).afirst()
+    samples = selectors.sample_queryset(audience=await audience_for(request))
+    sample = await samples.filter(pk=sample_id).afirst()
     if sample is None:
         raise _missing("sample with id", sample_id, "sample_id")
     return sample
@@ -65,33 +66,28 @@ async def sample_detail(request: HttpRequest, sample_id: int):
 )
 def sample_create(request: HttpRequest, payload: SampleIn):
     sample = services.sample_create(**payload.dict())
-    return Status(201, selectors.sample_queryset().get(pk=sample.pk))
-
-
-async def _decide_contact_details(request: HttpRequest) -> None:
-    """Whether this caller sees contacts' email and phone (ContactOut reads the answer)."""
-    reader = await reader_aget(request)
-    request.contact_details = await reader.ahas_perm(CONTACT_DETAILS_PERMISSION)
+    audience = selectors.audience_get(user=request.user)
+    return Status(201, selectors.sample_queryset(audience=audience).get(pk=sample.pk))
 
 
 @router.get(
     "/contacts",
-    response={200: ContactPageOut, **READ_ERRORS, 401: ErrorOut},
+    response={200: ContactPageOut, **READ_ERRORS},
     tags=["contacts"],
     summary="Contacts (email and phone only for callers allowed them)",
 )
 async def contact_list(request: HttpRequest, paging: Query[PageParams]):
-    await _decide_contact_details(request)
+    await audience_for(request)  # ContactOut reads it: email and phone or null
     return await apaginate(request, selectors.contact_queryset(), paging)
 
 
 @router.get(
     "/contacts/{contact_id}",
-    response={200: ContactOut, **READ_ERRORS, 401: ErrorOut},
+    response={200: ContactOut, **READ_ERRORS},
     tags=["contacts"],
 )
 async def contact_detail(request: HttpRequest, contact_id: int):
-    await _decide_contact_details(request)
+    await audience_for(request)
     contact = await selectors.contact_queryset().filter(pk=contact_id).afirst()
     if contact is None:
         raise _missing("contact with id", contact_id, "contact_id")
@@ -106,19 +102,21 @@ async def contact_detail(request: HttpRequest, contact_id: int):
     tags=["contacts"],
 )
 def contact_create(request: HttpRequest, payload: ContactIn):
-    request.contact_details = request.user.has_perm(CONTACT_DETAILS_PERMISSION)
+    request.audience = selectors.audience_get(user=request.user)
     return Status(201, services.contact_create(**payload.dict()))
 
 
 @router.get("/groups", response={200: GroupPageOut, **READ_ERRORS}, tags=["groups"])
 async def group_list(request: HttpRequest, paging: Query[PageParams]):
-    """Monitoring networks and projects, with how many wells each has."""
-    return await apaginate(request, selectors.group_queryset(), paging)
+    """Monitoring networks and projects, with how many of their wells the caller may see."""
+    groups = selectors.group_queryset(audience=await audience_for(request))
+    return await apaginate(request, groups, paging)
 
 
 @router.get("/groups/{group_id}", response={200: GroupOut, **READ_ERRORS}, tags=["groups"])
 async def group_detail(request: HttpRequest, group_id: int):
-    group = await selectors.group_queryset().filter(pk=group_id).afirst()
+    groups = selectors.group_queryset(audience=await audience_for(request))
+    group = await groups.filter(pk=group_id).afirst()
     if group is None:
         raise _missing("group with id", group_id, "group_id")
     return group
@@ -133,7 +131,8 @@ async def group_detail(request: HttpRequest, group_id: int):
 )
 def group_create(request: HttpRequest, payload: GroupIn):
     group = services.group_create(**payload.dict())
-    return Status(201, selectors.group_queryset().get(pk=group.pk))
+    groups = selectors.group_queryset(audience=selectors.audience_get(user=request.user))
+    return Status(201, groups.get(pk=group.pk))
 
 
 class LexiconQuery(Schema):

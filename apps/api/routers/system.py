@@ -7,16 +7,18 @@ from apps.monitoring import selectors
 from apps.monitoring.models import LexiconTerm
 from project import looplag
 
+from ..auth import audience_for
 from ..schemas import HealthOut, StatsOut, error_responses
 
 router = Router(tags=["system"])
 
 
-@router.get("/stats", response={200: StatsOut, **error_responses()}, summary="Headline figures")
+@router.get("/stats", response={200: StatsOut, **error_responses(401)}, summary="Headline figures")
 async def stats(request: HttpRequest):
-    """Totals: wells (and by status), active wells, observations, observations in the last
-    30 days, the latest reading time, and samples."""
-    return await selectors.stats_aget()
+    """Totals of what the caller may see (``scope``: public or all): wells (and by status),
+    active wells, observations, observations in the last 30 days, the latest reading time,
+    and samples."""
+    return await selectors.stats_aget(audience=await audience_for(request))
 
 
 @router.get("/health", response={200: HealthOut, 503: HealthOut}, summary="Liveness and readiness")

@@ -12,7 +12,7 @@ from apps.monitoring import exports, selectors, services
 from apps.monitoring.contract import OBSERVATION_FIELDS
 from apps.monitoring.timepolicy import NAIVE_RULE, TimeError, instant
 
-from ..auth import WriteAccess
+from ..auth import WriteAccess, audience_for
 from ..errors import ApiError
 from ..pagination import apaginate, link
 from ..renderers import prevalidated_json
@@ -117,14 +117,19 @@ def _utc(value: datetime | None, name: str) -> datetime | None:
 
 @router.get("/wells", response={200: WellPageOut, **READ_ERRORS}, summary="List wells")
 async def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Query[PageParams]):
-    """Wells matching the filters, a page at a time (page_size up to 1,000)."""
-    wells = selectors.well_rows(selectors.well_aqueryset(filters=filters.to_filters()))
+    """Wells matching the filters that the caller may see, a page at a time (page_size up to
+    1,000). ``location_precision`` says where coordinates are rounded for want of the
+    owner's consent."""
+    wells = selectors.well_aqueryset(
+        filters=filters.to_filters(), audience=await audience_for(request)
+    )
+    wells = selectors.well_rows(wells)
     return prevalidated_json(await apaginate(request, wells, paging))
 
 
 @router.get(
     "/wells.geojson",
-    response={200: GeoJSONOut, **error_responses(400)},
+    response={200: GeoJSONOut, **error_responses(400, 401)},
     summary="Wells as GeoJSON",
     openapi_extra={
         "responses": {
@@ -138,14 +143,16 @@ async def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Que
     },
 )
 async def well_geojson(request: HttpRequest, filters: Query[WellQuery]):
-    """The same filters as /wells, as a GeoJSON FeatureCollection of points."""
-    wells = selectors.well_aqueryset(filters=filters.to_filters())
+    """The same filters and visibility as /wells, as a GeoJSON FeatureCollection of points."""
+    wells = selectors.well_aqueryset(
+        filters=filters.to_filters(), audience=await audience_for(request)
+    )
     features = [
         {
             "type": "Feature",
             "geometry": {
                 "type": "Point",
-                "coordinates": [well.location.longitude, well.location.latitude],
+                "coordinates": [well.shown_longitude, well.shown_latitude],
             },
             "properties": {
                 "site_no": well.site_no,
@@ -154,6 +161,7 @@ async def well_geojson(request: HttpRequest, filters: Query[WellQuery]):
                 "status": well.status,
                 "aquifer": well.aquifer,
                 "county": well.location.county,
+                "location_precision": "exact" if well.exact_location else "0.01°",
             },
         }
         async for well in wells
@@ -203,6 +211,7 @@ WELL_SCALAR_FIELDS = (
     "status",
     "aquifer",
     "well_depth_ft",
+    "release_status",
     "created_at",
     "updated_at",
 )
@@ -210,20 +219,29 @@ WELL_SCALAR_FIELDS = (
 
 @router.get("/wells/{site_no}", response={200: WellDetailOut, **READ_ERRORS}, summary="One well")
 async def well_detail(request: HttpRequest, site_no: str):
-    """A well with its location, groups, contacts, latest reading and series summary."""
-    detail = await selectors.well_aget(site_no=site_no)
-    if detail is None:
-        raise no_such_well(site_no)
-    series = await selectors.well_series_asummary(well_id=detail.well.pk)
-    latest = await selectors.observation_recent_aget(well_id=detail.well.pk, limit=1)
+    """A well with its location, groups, contacts, latest reading and series summary, as
+    far as the caller may see them."""
+    audience = await audience_for(request)
+    scope = await visible_well(site_no, audience)
+    detail = await selectors.well_aget(scope=scope, audience=audience)
+    series = await selectors.well_series_asummary(well=scope)
+    latest = await selectors.observation_recent_aget(well=scope, limit=1)
     return well_detail_body(detail, series, latest)
+
+
+async def visible_well(site_no: str, audience: selectors.Audience) -> selectors.WellScope:
+    """The well as ``audience`` may read it; 404 when there is none or it may not see it."""
+    scope = await selectors.well_scope_aget(site_no=site_no, audience=audience)
+    if scope is None:
+        raise no_such_well(site_no)
+    return scope
 
 
 def well_detail_body(detail: selectors.WellDetail, series: dict, latest: list[dict]) -> dict:
     well = detail.well
     return {
         **{field: getattr(well, field) for field in WELL_SCALAR_FIELDS},
-        "location": well.location,
+        "location": detail.location,
         "groups": detail.groups,
         "contacts": detail.contacts,
         "latest_observation": {**latest[0], "site_no": well.site_no} if latest else None,
@@ -294,18 +312,13 @@ async def observation_list(request: HttpRequest, site_no: str, query: Query[Obse
     """The series in time order, paged by time (``next``/``previous`` carry the cursor;
     there is no total count), or with ``format=csv`` the whole range streamed as CSV."""
     filters, after, before = observation_query_parts(query)
-    well_id = await selectors.well_aget_id(site_no=site_no)
-    if well_id is None:
-        raise no_such_well(site_no)
+    well = await visible_well(site_no, await audience_for(request))
     if query.format == "csv":
         return csv_response(
-            exports.observation_csv_astream(
-                well_id=well_id, site_no=site_no, filters=filters, bom=query.bom
-            ),
-            site_no,
+            exports.observation_csv_astream(well=well, filters=filters, bom=query.bom), site_no
         )
     rows, more = await selectors.observation_apage(
-        well_id=well_id, filters=filters, after=after, before=before, limit=query.page_size
+        well=well, filters=filters, after=after, before=before, limit=query.page_size
     )
     return prevalidated_json(
         observation_page_body(request, site_no, rows, more, after=after, before=before)
@@ -375,11 +388,9 @@ async def hydrograph(request: HttpRequest, site_no: str, query: Query[Hydrograph
     min/max buckets, every series in proportion (``downsampled`` says so); ask for a
     narrower range for full resolution."""
     start, end = _time_range(query.start, query.end)
-    well_id = await selectors.well_aget_id(site_no=site_no)
-    if well_id is None:
-        raise no_such_well(site_no)
+    well = await visible_well(site_no, await audience_for(request))
     chart = await selectors.hydrograph_aget(
-        well_id=well_id, start=start, end=end, max_points=query.max_points
+        well=well, start=start, end=end, max_points=query.max_points
     )
     return {"site_no": site_no, **chart}
 

@@ -9,6 +9,7 @@ Callers import from here; the modules are how the code is kept, not part of the 
 
 from ..asyncdriver import read_path
 from ..contract import OBSERVATION_FIELDS
+from .audit import AUDITED, audit_page
 from .catalog import (
     contact_queryset,
     database_aping,
@@ -32,25 +33,47 @@ from .observations import (
     well_series_summary,
 )
 from .stats import stats_aget, stats_get
+from .visibility import (
+    EVERYONE,
+    PUBLIC,
+    Audience,
+    WellScope,
+    audience_aget,
+    audience_get,
+    readings_visible,
+    samples_visible,
+    well_scope_aget,
+    well_scope_get,
+    wells_visible,
+)
 from .wells import (
     WELL_LIST_FIELDS,
     WELL_ORDERINGS,
     WellDetail,
     WellFilters,
     featured_well_aget,
-    well_aexists,
     well_aget,
-    well_aget_id,
     well_aqueryset,
-    well_exists,
     well_filter_choices_aget,
     well_get,
-    well_get_id,
     well_queryset,
     well_rows,
 )
 
 __all__ = [
+    "AUDITED",
+    "audit_page",
+    "EVERYONE",
+    "PUBLIC",
+    "Audience",
+    "WellScope",
+    "audience_aget",
+    "audience_get",
+    "readings_visible",
+    "samples_visible",
+    "well_scope_aget",
+    "well_scope_get",
+    "wells_visible",
     "OBSERVATION_FIELDS",
     "WELL_LIST_FIELDS",
     "WELL_ORDERINGS",
@@ -76,14 +99,10 @@ __all__ = [
     "sample_queryset",
     "stats_aget",
     "stats_get",
-    "well_aexists",
     "well_aget",
-    "well_aget_id",
     "well_aqueryset",
-    "well_exists",
     "well_filter_choices_aget",
     "well_get",
-    "well_get_id",
     "well_queryset",
     "well_rows",
     "well_series_asummary",

@@ -7,7 +7,17 @@ from datetime import datetime
 from typing import Any
 
 from django.db import close_old_connections
-from django.db.models import Count, Manager, Max, Min, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Manager,
+    Max,
+    Min,
+    OuterRef,
+    QuerySet,
+)
 
 from .. import plausibility
 from ..asyncdriver import reading, release
@@ -15,6 +25,7 @@ from ..contract import OBSERVATION_FIELDS
 from ..expressions import EpochSeconds
 from ..hydrograph import hydrograph_series
 from ..models import Observation
+from .visibility import PUBLIC, WellScope, readings_visible
 
 
 def _series_summary() -> dict[str, Any]:
@@ -27,20 +38,29 @@ def _series_summary() -> dict[str, Any]:
     }
 
 
-async def well_series_asummary(*, well_id: int) -> dict[str, Any]:
+def _well_readings(well: WellScope, objects: Manager) -> QuerySet[Observation]:
+    """The readings of ``well`` its audience may see: every per-well read starts here."""
+    return well.filter_readings(objects.filter(well_id=well.id))
+
+
+async def well_series_asummary(*, well: WellScope) -> dict[str, Any]:
     """Count, time span and depth range of a well's readings."""
-    return await reading(Observation).filter(well_id=well_id).aaggregate(**_series_summary())
+    return await _well_readings(well, reading(Observation)).aaggregate(**_series_summary())
 
 
-def well_series_summary(*, well_id: int) -> dict[str, Any]:
-    return Observation.objects.filter(well_id=well_id).aggregate(**_series_summary())
+def well_series_summary(*, well: WellScope) -> dict[str, Any]:
+    return _well_readings(well, Observation.objects).aggregate(**_series_summary())
 
 
 def _payloads_queryset(ids: list[int], objects: Manager) -> QuerySet:
+    # Whether each reading is public, by the one rule: a live message carries readings for
+    # every subscriber, and each consumer passes on what its audience may see.
+    public = readings_visible(Observation.objects.filter(pk=OuterRef("pk")), audience=PUBLIC)
     return (
         objects.filter(pk__in=ids)
+        .annotate(public=ExpressionWrapper(Exists(public), output_field=BooleanField()))
         .order_by("observed_at")
-        .values(*OBSERVATION_FIELDS, "well__site_no")
+        .values(*OBSERVATION_FIELDS, "public", "well__site_no")
     )
 
 
@@ -50,11 +70,13 @@ def _payload(row: dict) -> dict[str, Any]:
         "flags": plausibility.flags_list(row["flags"]),
         "observed_at": row["observed_at"].isoformat(),
         "site_no": row["well__site_no"],
+        "public": bool(row["public"]),
     }
 
 
 async def observation_apayloads(*, ids: list[int]) -> list[dict[str, Any]]:
-    """Readings shaped as the REST API's observation (JSON-ready), for live messages."""
+    """Readings shaped as the REST API's observation (JSON-ready), for live messages, each
+    with ``public``: whether the public may see it (consumers drop the key)."""
     return [_payload(row) async for row in _payloads_queryset(ids, reading(Observation))]
 
 
@@ -72,11 +94,11 @@ class ObservationFilters:
 
 
 def observation_queryset(
-    *, well_id: int, filters: ObservationFilters, objects: Manager | None = None
+    *, well: WellScope, filters: ObservationFilters, objects: Manager | None = None
 ) -> QuerySet[Observation]:
-    """One well's readings in time order, served by the (well, observed_at) index, from
-    ``objects`` (Django's manager unless given)."""
-    readings = (Observation.objects if objects is None else objects).filter(well_id=well_id)
+    """One well's readings its audience may see, in time order, served by the (well,
+    observed_at) index, from ``objects`` (Django's manager unless given)."""
+    readings = _well_readings(well, Observation.objects if objects is None else objects)
     if filters.start:
         readings = readings.filter(observed_at__gte=filters.start)
     if filters.end:
@@ -89,13 +111,13 @@ def observation_queryset(
 
 
 def _page_queryset(
-    well_id: int,
+    well: WellScope,
     filters: ObservationFilters,
     after: datetime | None,
     before: datetime | None,
     objects: Manager | None = None,
 ) -> QuerySet:
-    readings = observation_queryset(well_id=well_id, filters=filters, objects=objects)
+    readings = observation_queryset(well=well, filters=filters, objects=objects)
     if before is not None:
         readings = readings.filter(observed_at__lt=before).order_by("-observed_at")
     elif after is not None:
@@ -119,7 +141,7 @@ def _page_rows(rows: list[dict], limit: int, backwards: bool) -> tuple[list[dict
 
 async def observation_apage(
     *,
-    well_id: int,
+    well: WellScope,
     filters: ObservationFilters,
     after: datetime | None = None,
     before: datetime | None = None,
@@ -131,41 +153,41 @@ async def observation_apage(
     No COUNT(*): a long series is paged by time, reading one row past the page to know
     whether there is more.
     """
-    readings = _page_queryset(well_id, filters, after, before, reading(Observation))
+    readings = _page_queryset(well, filters, after, before, reading(Observation))
     return _page_rows([row async for row in readings[: limit + 1]], limit, before is not None)
 
 
 def observation_page(
     *,
-    well_id: int,
+    well: WellScope,
     filters: ObservationFilters,
     after: datetime | None = None,
     before: datetime | None = None,
     limit: int,
 ) -> tuple[list[dict[str, Any]], bool]:
     """The sync twin of observation_apage."""
-    readings = _page_queryset(well_id, filters, after, before)[: limit + 1]
+    readings = _page_queryset(well, filters, after, before)[: limit + 1]
     return _page_rows(list(readings), limit, before is not None)
 
 
 def _chunk_queryset(
-    well_id: int, filters: ObservationFilters, fields: tuple[str, ...], objects: Manager | None
+    well: WellScope, filters: ObservationFilters, fields: tuple[str, ...], objects: Manager | None
 ):
     if fields[0] != "observed_at":
         raise ValueError("fields must start with observed_at (the keyset).")
-    readings = observation_queryset(well_id=well_id, filters=filters, objects=objects)
+    readings = observation_queryset(well=well, filters=filters, objects=objects)
     return readings.values_list(*fields)
 
 
 async def observation_achunks(
-    *, well_id: int, filters: ObservationFilters, fields: tuple[str, ...], chunk_size: int
+    *, well: WellScope, filters: ObservationFilters, fields: tuple[str, ...], chunk_size: int
 ) -> AsyncIterator[list[tuple]]:
     """A well's readings as lists of value tuples, ``chunk_size`` per query, by keyset.
 
     Each chunk is its own short query, so a long export never holds one open cursor (or a
     pooled connection) for its whole duration. ``fields`` must start with observed_at.
     """
-    readings = _chunk_queryset(well_id, filters, fields, reading(Observation))
+    readings = _chunk_queryset(well, filters, fields, reading(Observation))
     after = None
     while True:
         page = readings if after is None else readings.filter(observed_at__gt=after)
@@ -182,10 +204,10 @@ async def observation_achunks(
 
 
 def observation_chunks(
-    *, well_id: int, filters: ObservationFilters, fields: tuple[str, ...], chunk_size: int
+    *, well: WellScope, filters: ObservationFilters, fields: tuple[str, ...], chunk_size: int
 ) -> Iterator[list[tuple]]:
     """The sync twin of observation_achunks (the benchmarks' sync views)."""
-    readings = _chunk_queryset(well_id, filters, fields, None)
+    readings = _chunk_queryset(well, filters, fields, None)
     after = None
     while True:
         page = readings if after is None else readings.filter(observed_at__gt=after)
@@ -200,12 +222,12 @@ def observation_chunks(
 
 
 async def hydrograph_aget(
-    *, well_id: int, start: datetime | None, end: datetime | None, max_points: int
+    *, well: WellScope, start: datetime | None, end: datetime | None, max_points: int
 ) -> dict[str, Any]:
     """A well's series for the hydrograph over [start, end], at most about ``max_points``
     drawn (hydrograph.hydrograph_series)."""
     readings = observation_queryset(
-        well_id=well_id,
+        well=well,
         filters=ObservationFilters(start=start, end=end),
         objects=reading(Observation),
     ).values_list(
@@ -214,14 +236,14 @@ async def hydrograph_aget(
     return hydrograph_series([row async for row in readings], max_points=max_points)
 
 
-def _recent(well_id: int, limit: int, objects: Manager) -> QuerySet:
-    readings = objects.filter(well_id=well_id).order_by("-observed_at")
+def _recent(well: WellScope, limit: int, objects: Manager) -> QuerySet:
+    readings = _well_readings(well, objects).order_by("-observed_at")
     return readings.values(*OBSERVATION_FIELDS)[:limit]
 
 
-async def observation_recent_aget(*, well_id: int, limit: int = 20) -> list[dict[str, Any]]:
-    return [_api_row(row) async for row in _recent(well_id, limit, reading(Observation))]
+async def observation_recent_aget(*, well: WellScope, limit: int = 20) -> list[dict[str, Any]]:
+    return [_api_row(row) async for row in _recent(well, limit, reading(Observation))]
 
 
-def observation_recent_get(*, well_id: int, limit: int = 20) -> list[dict[str, Any]]:
-    return [_api_row(row) for row in _recent(well_id, limit, Observation.objects)]
+def observation_recent_get(*, well: WellScope, limit: int = 20) -> list[dict[str, Any]]:
+    return [_api_row(row) for row in _recent(well, limit, Observation.objects)]

@@ -2,11 +2,19 @@
 
 from dataclasses import dataclass
 
-from django.db.models import F, Manager, Q, QuerySet
+from django.db.models import Case, F, Manager, Q, QuerySet, Value, When
 
 from ..asyncdriver import reading
-from ..models import Group, Location, Well, WellContact
+from ..models import Group, Well, WellContact
 from .common import strict
+from .visibility import (
+    COARSE_LABEL,
+    EXACT_LABEL,
+    Audience,
+    WellScope,
+    wells_placed,
+    wells_visible,
+)
 
 WELL_ORDERINGS = (
     "site_no",
@@ -33,10 +41,14 @@ class WellFilters:
     ordering: str = "site_no"
 
 
-def well_queryset(*, filters: WellFilters, objects: Manager | None = None) -> QuerySet[Well]:
-    """Wells matching ``filters``, with their location joined (one query, no lazy loads),
-    from ``objects`` (Django's manager unless given)."""
+def well_queryset(
+    *, filters: WellFilters, audience: Audience, objects: Manager | None = None
+) -> QuerySet[Well]:
+    """Wells matching ``filters`` that ``audience`` may see, with their location joined (one
+    query, no lazy loads) and the coordinates it may see, from ``objects`` (Django's
+    manager unless given)."""
     wells = strict((Well.objects if objects is None else objects).select_related("location"))
+    wells = wells_placed(wells_visible(wells, audience=audience), audience=audience)
     if filters.status:
         wells = wells.filter(status=filters.status)
     if filters.kind:
@@ -60,19 +72,35 @@ def well_queryset(*, filters: WellFilters, objects: Manager | None = None) -> Qu
     return wells.order_by(filters.ordering, "pk")
 
 
-def well_aqueryset(*, filters: WellFilters) -> QuerySet[Well]:
+def well_aqueryset(*, filters: WellFilters, audience: Audience) -> QuerySet[Well]:
     """well_queryset for async callers (P4 or P2, ADR-0007)."""
-    return well_queryset(filters=filters, objects=reading(Well))
+    return well_queryset(filters=filters, audience=audience, objects=reading(Well))
 
 
 @dataclass(frozen=True)
 class WellDetail:
     """One well with its location and summary loaded, its groups' names and its contacts
-    (name, organization, role) in the order they were added."""
+    (name, organization, role) in the order they were added; ``scope`` says what of it
+    the audience may read, ``location`` the place as it may see it."""
 
     well: Well
+    scope: WellScope
     groups: list[str]
     contacts: list[dict[str, str]]
+
+    @property
+    def location(self) -> dict:
+        place = self.well.location
+        return {
+            "latitude": self.well.shown_latitude,
+            "longitude": self.well.shown_longitude,
+            "land_surface_elevation_ft": place.land_surface_elevation_ft,
+            "vertical_datum": place.vertical_datum,
+            "county": place.county,
+            "state": place.state,
+            "huc": place.huc,
+            "precision": EXACT_LABEL if self.well.exact_location else COARSE_LABEL,
+        }
 
 
 CONTACT_FIELDS = {"name": F("contact__name"), "organization": F("contact__organization")}
@@ -90,92 +118,87 @@ def _well_contacts(well_id: int, objects: Manager) -> QuerySet:
     return objects.filter(well_id=well_id).order_by("pk").values("role", **CONTACT_FIELDS)
 
 
-WELL_LIST_FIELDS = ("site_no", "name", "kind", "status", "aquifer", "well_depth_ft", "updated_at")
+WELL_LIST_FIELDS = (
+    "site_no",
+    "name",
+    "kind",
+    "status",
+    "aquifer",
+    "well_depth_ft",
+    "release_status",
+    "updated_at",
+)
+
+LOCATION_PRECISION = Case(
+    When(exact_location=True, then=Value(EXACT_LABEL)), default=Value(COARSE_LABEL)
+)
 
 
 def well_rows(wells: QuerySet[Well]) -> QuerySet:
-    """``wells`` as the API's list rows: plain values with the location's columns beside
-    the well's, no model instances to build and read back."""
+    """``wells`` (from well_queryset) as the API's list rows: plain values with the
+    location's columns beside the well's, no model instances to build and read back."""
     return wells.values(
         *WELL_LIST_FIELDS,
         county=F("location__county"),
         state=F("location__state"),
-        latitude=F("location__latitude"),
-        longitude=F("location__longitude"),
+        latitude=F("shown_latitude"),
+        longitude=F("shown_longitude"),
+        location_precision=LOCATION_PRECISION,
     )
 
 
-async def well_aget(*, site_no: str) -> WellDetail | None:
-    """One well with its location, summary, groups and contacts, or None: three plain
-    queries, since the async driver has no prefetch_related (ADR-0007)."""
-    well = await _well_detail_queryset(site_no, reading(Well)).afirst()
-    if well is None:
-        return None
+async def well_aget(*, scope: WellScope, audience: Audience) -> WellDetail:
+    """The well of ``scope`` (from well_scope_aget for the same audience) with its
+    location, summary, groups and contacts: plain queries, since the async driver has no
+    prefetch_related (ADR-0007)."""
+    wells = wells_placed(_well_detail_queryset(scope.site_no, reading(Well)), audience=audience)
+    well = await wells.aget()
     return WellDetail(
-        well,
-        [name async for name in _well_groups(well.pk, reading(Group))],
-        [contact async for contact in _well_contacts(well.pk, reading(WellContact))],
+        well=well,
+        scope=scope,
+        groups=[name async for name in _well_groups(well.pk, reading(Group))],
+        contacts=[contact async for contact in _well_contacts(well.pk, reading(WellContact))],
     )
 
 
-def well_get(*, site_no: str) -> WellDetail | None:
+def well_get(*, scope: WellScope, audience: Audience) -> WellDetail:
     """The sync twin of well_aget (the benchmarks' sync views)."""
-    well = _well_detail_queryset(site_no, Well.objects).first()
-    if well is None:
-        return None
+    wells = wells_placed(_well_detail_queryset(scope.site_no, Well.objects), audience=audience)
+    well = wells.get()
     return WellDetail(
-        well,
-        list(_well_groups(well.pk, Group.objects)),
-        list(_well_contacts(well.pk, WellContact.objects)),
+        well=well,
+        scope=scope,
+        groups=list(_well_groups(well.pk, Group.objects)),
+        contacts=list(_well_contacts(well.pk, WellContact.objects)),
     )
 
 
-async def well_aget_id(*, site_no: str) -> int | None:
-    return await reading(Well).filter(site_no=site_no).values_list("pk", flat=True).afirst()
-
-
-def well_get_id(*, site_no: str) -> int | None:
-    return Well.objects.filter(site_no=site_no).values_list("pk", flat=True).first()
-
-
-async def well_aexists(*, site_no: str) -> bool:
-    """Whether a well has this site number (a websocket's subscription check)."""
-    return await well_aget_id(site_no=site_no) is not None
-
-
-def well_exists(*, site_no: str) -> bool:
-    return Well.objects.filter(site_no=site_no).exists()
-
-
-async def featured_well_aget() -> Well | None:
-    """The landing page's featured well: an active well with a logger, else any active well."""
-    logged = strict(reading(Well).select_related("location")).filter(
-        status=Well.Status.ACTIVE, deployments__removed_on__isnull=True, deployments__isnull=False
+async def featured_well_aget(*, audience: Audience) -> Well | None:
+    """The landing page's featured well: an active well with a logger, else any active well,
+    among those the audience may see."""
+    active = wells_visible(
+        strict(reading(Well).select_related("location")).filter(status=Well.Status.ACTIVE),
+        audience=audience,
     )
-    return (
-        await logged.order_by("site_no").afirst()
-        or await strict(reading(Well).select_related("location"))
-        .filter(status=Well.Status.ACTIVE)
-        .order_by("site_no")
-        .afirst()
-    )
+    active = wells_placed(active, audience=audience)
+    logged = active.filter(deployments__removed_on__isnull=True, deployments__isnull=False)
+    return await logged.order_by("site_no").afirst() or await active.order_by("site_no").afirst()
 
 
-async def well_filter_choices_aget() -> dict[str, list[str]]:
-    """The values the wells browser offers in its filters."""
+async def well_filter_choices_aget(*, audience: Audience) -> dict[str, list[str]]:
+    """The values the wells browser offers in its filters (of the wells it may show)."""
+    wells = wells_visible(reading(Well).all(), audience=audience).order_by()
     return {
         "county": [
             c
-            async for c in reading(Location)
-            .exclude(county="")
-            .order_by("county")
-            .values_list("county", flat=True)
+            async for c in wells.exclude(location__county="")
+            .order_by("location__county")
+            .values_list("location__county", flat=True)
             .distinct()
         ],
         "aquifer": [
             a
-            async for a in reading(Well)
-            .exclude(aquifer="")
+            async for a in wells.exclude(aquifer="")
             .order_by("aquifer")
             .values_list("aquifer", flat=True)
             .distinct()

@@ -7,6 +7,7 @@ has no async ``atomic()``). Every write announces itself after commit (events.py
 Callers import from here; the modules are how the code is kept, not part of the contract."""
 
 from .accounts import local_admin_ensure
+from .audit import readings_history_record
 from .bulk import (
     DIFFERENCE_EXAMPLES,
     ImportWrite,
@@ -22,6 +23,7 @@ from .catalog import (
     sample_create,
     sample_save,
 )
+from .consent import consent_record, consent_revoke
 from .errors import CONFLICTS, ConflictError, NotFoundError, conflict_for_constraint
 from .observations import (
     observation_create_many,
@@ -53,6 +55,8 @@ __all__ = [
     "ProgressCallback",
     "SiteRecord",
     "conflict_for_constraint",
+    "consent_record",
+    "consent_revoke",
     "contact_create",
     "demo_seed",
     "group_create",
@@ -68,6 +72,7 @@ __all__ = [
     "observations_quality_set",
     "observations_save",
     "observations_written",
+    "readings_history_record",
     "sample_create",
     "sample_save",
     "well_create",

@@ -23,6 +23,10 @@ CONFLICTS = {
         "This well already has a reading at that time.",
     ),
     "lexicon_unique_code": ("code", "This vocabulary already has that code."),
+    "ownerconsent_one_in_force": (
+        "data_type",
+        "This well already has a consent in force for that data; revoke it first.",
+    ),
     "sampleresult_unique_analyte": ("results", "A sample can have one result per analyte."),
     # Group.name is unique=True, so PostgreSQL names the constraint itself.
     "monitoring_group_name_key": ("name", "A group with this name already exists."),

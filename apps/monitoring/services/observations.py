@@ -15,6 +15,7 @@ from ..contract import MISSING_DEPTH, OBSERVATION_COLUMNS, EventKind, depth_is_e
 from ..events import event_publish_on_commit
 from ..expressions import EpochSeconds
 from ..models import Observation, Well, lexicon_errors, lexicon_vocabulary
+from .audit import readings_history_record
 from .errors import NotFoundError, conflict_for_constraint
 from .summaries import well_summaries_refresh
 
@@ -77,6 +78,9 @@ def observation_create_many(*, site_no: str, readings: list[Reading]) -> list[Ob
         ):
             raise conflict_for_constraint("observation_unique_well_time")
         created = Observation.objects.bulk_create(observations)
+        readings_history_record(
+            readings=Observation.objects.filter(pk__in=[o.pk for o in created]), kind="+"
+        )
         flagged = observations_written(
             well_id=well.pk, start=min(times), written=Q(pk__in={o.pk for o in created})
         )
@@ -98,7 +102,9 @@ def observations_save(
         observation.well = well
         observation.save()
     deleted_ids = [o.pk for o in deleted if o.pk is not None]
-    Observation.objects.filter(pk__in=deleted_ids, well=well).delete()
+    going = Observation.objects.filter(pk__in=deleted_ids, well=well)
+    readings_history_record(readings=going, kind="-")
+    going.delete()
     if observations or deleted_ids:
         start = min((o.observed_at for o in observations), default=datetime.now(UTC))
         observations_written(
@@ -142,7 +148,9 @@ def observations_delete(*, readings: QuerySet[Observation]) -> int:
             .values("well_id", "well__site_no")
             .annotate(n=Count("pk"))
         }
-        Observation.objects.filter(pk__in=readings.values("pk")).delete()
+        going = Observation.objects.filter(pk__in=readings.values("pk"))
+        readings_history_record(readings=going, kind="-")
+        going.delete()
         well_summaries_refresh(well_ids=per_well)
         for site_no, count in per_well.values():
             event_publish_on_commit(
@@ -159,9 +167,9 @@ def observations_quality_set(*, readings: QuerySet[Observation], quality: str) -
         by_well: dict[str, list[int]] = {}
         for site_no, pk in changing.values_list("well__site_no", "pk"):
             by_well.setdefault(site_no, []).append(pk)
-        changed = Observation.objects.filter(pk__in=changing.values("pk")).update(
-            data_quality=quality
-        )
+        ids = [pk for pks in by_well.values() for pk in pks]
+        changed = Observation.objects.filter(pk__in=ids).update(data_quality=quality)
+        readings_history_record(readings=Observation.objects.filter(pk__in=ids), kind="~")
         for site_no, ids in by_well.items():
             _announce(EventKind.OBSERVATIONS_CHANGED, site_no, ids)
     return changed

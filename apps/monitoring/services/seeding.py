@@ -11,6 +11,7 @@ from ..models import (
     Deployment,
     Group,
     Location,
+    OwnerConsent,
     Sample,
     SampleResult,
     Sensor,
@@ -70,8 +71,9 @@ def demo_seed(
                 well_depth_ft=w.well_depth_ft,
                 aquifer=w.aquifer,
                 location=location,
+                release_status=demo.demo_release(index, w)[0],
             )
-            for w, location in zip(demo_wells, locations, strict=True)
+            for index, (w, location) in enumerate(zip(demo_wells, locations, strict=True))
         )
         Well.groups.through.objects.bulk_create(
             Well.groups.through(well_id=well.pk, group_id=groups[name].pk)
@@ -82,6 +84,11 @@ def demo_seed(
             WellContact(well=well, contact=contacts[name], role=role)
             for w, well in zip(demo_wells, well_rows, strict=True)
             for name, role in w.contacts
+        )
+        OwnerConsent.objects.bulk_create(
+            OwnerConsent(well=well, data_type=data_type, notes=demo.DEMO_CONSENT_NOTE)
+            for index, (w, well) in enumerate(zip(demo_wells, well_rows, strict=True))
+            for data_type in demo.demo_release(index, w)[1]
         )
         observation_count = 0
         for w, well in zip(demo_wells, well_rows, strict=True):

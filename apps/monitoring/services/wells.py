@@ -7,13 +7,22 @@ from django.db import transaction
 
 from ..contract import EventKind
 from ..events import event_publish_on_commit
-from ..models import Group, Location, Well
+from ..models import Group, Location, Observation, Well, new_well_release
+from .audit import readings_history_record
 from .common import model_update
 from .errors import NotFoundError, conflict_for_constraint
 
 # What an update may change. Timestamps, the summary and the readings are not a well's
 # own fields to set; names outside these lists are refused (services/common.py).
-WELL_UPDATE_FIELDS = ("site_no", "name", "kind", "status", "well_depth_ft", "aquifer")
+WELL_UPDATE_FIELDS = (
+    "site_no",
+    "name",
+    "kind",
+    "status",
+    "well_depth_ft",
+    "aquifer",
+    "release_status",
+)
 LOCATION_UPDATE_FIELDS = (
     "latitude",
     "longitude",
@@ -60,8 +69,10 @@ def well_create(
     well_depth_ft: float | None = None,
     aquifer: str = "",
     groups: list[str] | None = None,
+    release_status: str | None = None,
 ) -> Well:
-    """Create a well and its location; one transaction."""
+    """Create a well and its location; one transaction. Without ``release_status`` the
+    well gets the deployment's default (models.new_well_release)."""
     with transaction.atomic():
         if Well.objects.filter(site_no=site_no).exists():
             raise conflict_for_constraint("well_unique_site_no")
@@ -76,6 +87,7 @@ def well_create(
             well_depth_ft=well_depth_ft,
             aquifer=aquifer,
             location=place,
+            release_status=release_status or new_well_release(),
         )
         well.full_clean(validate_constraints=False)
         well.save()
@@ -149,7 +161,9 @@ def well_save(*, well: Well) -> Well:
 def well_delete(*, site_no: str) -> None:
     """Delete a well with its readings and samples."""
     with transaction.atomic():
-        deleted, _ = Well.objects.filter(site_no=site_no).delete()
+        wells = Well.objects.filter(site_no=site_no)
+        readings_history_record(readings=Observation.objects.filter(well__in=wells), kind="-")
+        deleted, _ = wells.delete()
         if not deleted:
             raise NotFoundError(f"No well with site number {site_no!r}.")
         _wells_changed(site_no)
@@ -161,6 +175,7 @@ def wells_delete(*, well_ids: list[int]) -> int:
     with transaction.atomic():
         wells = Well.objects.filter(pk__in=well_ids)
         site_nos = list(wells.values_list("site_no", flat=True))
+        readings_history_record(readings=Observation.objects.filter(well__in=wells), kind="-")
         wells.delete()
         if site_nos:
             _wells_changed(*site_nos)

@@ -1,0 +1,217 @@
+"""Who may see what (ADR-0012): the one place reads decide it.
+
+A reader is an ``Audience``, decided once per request, websocket or command from the user's
+permissions. Everything private shows to an audience with ``private_data``; to the public a
+record shows where
+
+- the well is released (``release_status`` public), and
+- for readings, chemistry and the exact location: the well's owner, where it has one,
+  consented to publishing that kind of data (an ``OwnerConsent`` in force), and
+- the reading or sample itself is not withheld (its own ``release_status``).
+
+A public well without consent to its exact location shows at ``COARSE_DEGREES``.
+
+Every read in selectors/ filters through these functions; per-well reads go through a
+``WellScope`` that only ``well_scope_aget``/``well_scope_get`` make, so a reading cannot be
+read without its well's verdict."""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Manager,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Round
+
+from ..asyncdriver import reading
+from ..models import Observation, OwnerConsent, Release, Sample, Well, WellContact
+from ..roles import CONTACT_DETAILS_PERMISSION, PRIVATE_DATA_PERMISSION
+
+# About a kilometre: the well's section of land, not the owner's house.
+COARSE_DEGREES = 2  # decimal places
+COARSE_LABEL = "0.01°"
+EXACT_LABEL = "exact"
+
+Access = Literal["all", "public", "none"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Audience:
+    """What one reader may see."""
+
+    private_data: bool = False
+    contact_details: bool = False
+
+    @property
+    def scope(self) -> str:
+        """How /api/stats and the export name what they counted."""
+        return "all" if self.private_data else "public"
+
+
+PUBLIC = Audience()
+EVERYONE = Audience(private_data=True, contact_details=True)
+
+
+def audience_get(*, user) -> Audience:
+    """The audience of a user (anonymous included): their roles' permissions."""
+    return Audience(
+        private_data=user.has_perm(PRIVATE_DATA_PERMISSION),
+        contact_details=user.has_perm(CONTACT_DETAILS_PERMISSION),
+    )
+
+
+async def audience_aget(*, user) -> Audience:
+    return Audience(
+        private_data=await user.ahas_perm(PRIVATE_DATA_PERMISSION),
+        contact_details=await user.ahas_perm(CONTACT_DETAILS_PERMISSION),
+    )
+
+
+def published(data_type: str, *, well: str = "pk") -> Q:
+    """The well (``well`` names its key from the queried model) may publish ``data_type``:
+    it has no owner recorded, or its owner's consent to that data is in force."""
+    owners = WellContact.objects.filter(well=OuterRef(well), role=WellContact.Role.OWNER)
+    consents = OwnerConsent.objects.filter(
+        well=OuterRef(well), data_type=data_type, revoked_at__isnull=True
+    )
+    return ~Exists(owners) | Exists(consents)
+
+
+def wells_visible(wells: QuerySet[Well], *, audience: Audience) -> QuerySet[Well]:
+    """``wells`` less those the audience may not see."""
+    if audience.private_data:
+        return wells
+    return wells.filter(release_status=Release.PUBLIC)
+
+
+def wells_placed(wells: QuerySet[Well], *, audience: Audience) -> QuerySet[Well]:
+    """``wells`` with the coordinates the audience may see (``shown_latitude``,
+    ``shown_longitude``) and whether they are exact (``exact_location``)."""
+    if audience.private_data:
+        return wells.annotate(
+            shown_latitude=F("location__latitude"),
+            shown_longitude=F("location__longitude"),
+            exact_location=Value(True, output_field=BooleanField()),
+        )
+    exact = published(OwnerConsent.DataType.LOCATION)
+    return wells.annotate(
+        exact_location=ExpressionWrapper(exact, output_field=BooleanField()),
+        shown_latitude=_coordinate("location__latitude", exact),
+        shown_longitude=_coordinate("location__longitude", exact),
+    )
+
+
+def _coordinate(field: str, exact: Q) -> Case:
+    return Case(
+        When(exact, then=F(field)),
+        default=Round(F(field), COARSE_DEGREES),
+        output_field=FloatField(),
+    )
+
+
+def readings_visible(
+    readings: QuerySet[Observation], *, audience: Audience
+) -> QuerySet[Observation]:
+    """Readings of any wells, less those the audience may not see."""
+    if audience.private_data:
+        return readings
+    return readings.filter(
+        published(OwnerConsent.DataType.WATER_LEVELS, well="well_id"),
+        release_status=Release.PUBLIC,
+        well__release_status=Release.PUBLIC,
+    )
+
+
+def samples_visible(samples: QuerySet[Sample], *, audience: Audience) -> QuerySet[Sample]:
+    if audience.private_data:
+        return samples
+    return samples.filter(
+        published(OwnerConsent.DataType.CHEMISTRY, well="well_id"),
+        release_status=Release.PUBLIC,
+        well__release_status=Release.PUBLIC,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class WellScope:
+    """One well as one audience may read it: its readings and samples all, only the
+    public ones, or none; and whether its exact location."""
+
+    id: int
+    site_no: str
+    readings: Access
+    samples: Access
+    exact_location: bool
+
+    def filter_readings(self, readings: QuerySet[Observation]) -> QuerySet[Observation]:
+        """``readings`` (of this well) less those its audience may not see."""
+        return _scoped(readings, self.readings)
+
+    def filter_samples(self, samples: QuerySet[Sample]) -> QuerySet[Sample]:
+        return _scoped(samples, self.samples)
+
+
+def _scoped(records: QuerySet, access: Access) -> QuerySet:
+    if access == "none":
+        return records.none()
+    if access == "public":
+        return records.filter(release_status=Release.PUBLIC)
+    return records
+
+
+def _scope_queryset(site_no: str, audience: Audience, objects: Manager) -> QuerySet:
+    wells = objects.filter(site_no=site_no)
+    if audience.private_data:
+        return wells.values("pk", "site_no")
+    return (
+        wells.filter(release_status=Release.PUBLIC)
+        .annotate(
+            levels=ExpressionWrapper(
+                published(OwnerConsent.DataType.WATER_LEVELS), output_field=BooleanField()
+            ),
+            chemistry=ExpressionWrapper(
+                published(OwnerConsent.DataType.CHEMISTRY), output_field=BooleanField()
+            ),
+            exact=ExpressionWrapper(
+                published(OwnerConsent.DataType.LOCATION), output_field=BooleanField()
+            ),
+        )
+        .values("pk", "site_no", "levels", "chemistry", "exact")
+    )
+
+
+def _scope(row: dict | None) -> WellScope | None:
+    if row is None:
+        return None
+    if "levels" not in row:
+        return WellScope(
+            id=row["pk"], site_no=row["site_no"], readings="all", samples="all", exact_location=True
+        )
+    return WellScope(
+        id=row["pk"],
+        site_no=row["site_no"],
+        readings="public" if row["levels"] else "none",
+        samples="public" if row["chemistry"] else "none",
+        exact_location=bool(row["exact"]),
+    )
+
+
+async def well_scope_aget(*, site_no: str, audience: Audience) -> WellScope | None:
+    """The well with this site number as ``audience`` may read it; None when there is no
+    such well or the audience may not see it (the two answer alike: a 404)."""
+    return _scope(await _scope_queryset(site_no, audience, reading(Well)).afirst())
+
+
+def well_scope_get(*, site_no: str, audience: Audience) -> WellScope | None:
+    return _scope(_scope_queryset(site_no, audience, Well.objects).first())
