@@ -39,9 +39,7 @@ def wells():
 
 def test_well_filters_each_narrow_the_list(wells):
     def sites(**filters):
-        query = selectors.well_queryset(
-            filters=selectors.WellFilters(**filters), audience=EVERYONE
-        )
+        query = selectors.well_queryset(filters=selectors.WellFilters(**filters), audience=EVERYONE)
         return [w.site_no for w in query]
 
     assert sites() == ["N1", "S1"]
