@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := DJANGO_SETTINGS_MODULE=project.settings.local $(PY) manage.py
 
-.PHONY: setup components demo-db run test test-sqlite test-postgres lint format checklist checklist-eval fuzz fault bench bench-admin bench-fanout clean
+.PHONY: setup components demo-db run test test-sqlite test-postgres lint format checklist checklist-eval fuzz fault bench bench-admin bench-fanout bench-visibility clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -94,6 +94,11 @@ bench: setup
 # A batch POST and its live fan-out, before (5772ff0, a git worktree) and after issue 22.
 bench-fanout: setup
 	$(PY) bench/fanout_bench.py --before 5772ff0 --batches 3 --batch-size 10000 --subscribers 5
+
+# What visibility (ADR-0012) costs the public's reads: requests/s before and after, on the
+# same data (about 5 minutes).
+bench-visibility: setup
+	$(PY) bench/visibility_bench.py --before e00b4d2
 
 # The admin's pages at ~100k readings and at a survey's size (2M SQLite, 10M PostgreSQL):
 # about 15 minutes, mostly seeding (ADR-0008).

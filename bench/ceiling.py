@@ -10,6 +10,11 @@ test in tests/bench/ compares them), so neither side does less work than the oth
 On SQLite the same SQL runs through the standard library's sqlite3 in worker threads
 (one read-only connection each), which is what an async app without an ORM would do.
 
+The endpoints answer as Piezo answers the public (ADR-0012): public wells only, their
+readings and samples only with the owner's consent where the well has an owner, coordinates
+rounded to 0.01° without consent to the exact location. That is the work an anonymous read
+does, so the ceiling does it too.
+
 Serve it with the same uvicorn:  DATABASE_URL=... uvicorn bench.ceiling:app --workers 2
 """
 
@@ -78,24 +83,56 @@ DATETIME_FIELDS = {
 }
 
 _obs = ", ".join(f'"{f}"' for f in OBSERVATION_FIELDS)
+
+
+def _published(data_type: str, well: str = 'w."id"') -> str:
+    """The well may publish ``data_type``: no owner recorded, or the owner's consent is in
+    force (apps/monitoring/selectors/visibility.py's rule)."""
+    return (
+        '(NOT EXISTS (SELECT 1 FROM "monitoring_wellcontact" wc '
+        f'WHERE wc."well_id" = {well} AND wc."role" = \'owner\') '
+        'OR EXISTS (SELECT 1 FROM "monitoring_ownerconsent" c '
+        f'WHERE c."well_id" = {well} AND c."data_type" = \'{data_type}\' '
+        'AND c."revoked_at" IS NULL))'
+    )
+
+
+def _shown(column: str) -> str:
+    """A coordinate as the public sees it; COARSE() is the backend's rounding to 0.01°."""
+    return f'CASE WHEN {_published("location")} THEN l."{column}" ELSE COARSE(l."{column}") END'
+
+
+PUBLIC_WELL = "w.\"release_status\" = 'public'"
+PUBLIC_READINGS = (
+    'FROM "monitoring_observation" o INNER JOIN "monitoring_well" w ON (o."well_id" = w."id") '
+    f"WHERE o.\"release_status\" = 'public' AND {PUBLIC_WELL} AND " + _published("water_levels")
+)
 SQL = {
-    "stats_by_status": 'SELECT "status", COUNT("id") FROM "monitoring_well" GROUP BY 1',
-    "stats_observations": (
-        'SELECT COUNT("id") AS "total", '
-        'COUNT("id") FILTER (WHERE "observed_at" >= %s) AS "last_30_days", '
-        'MAX("observed_at") AS "latest" FROM "monitoring_observation"'
+    "stats_by_status": (
+        f'SELECT "status", COUNT("id") FROM "monitoring_well" w WHERE {PUBLIC_WELL} GROUP BY 1'
     ),
-    "stats_samples": 'SELECT COUNT(*) FROM "monitoring_sample"',
+    "stats_observations": (
+        'SELECT COUNT(o."id") AS "total", '
+        'COUNT(o."id") FILTER (WHERE o."observed_at" >= %s) AS "last_30_days", '
+        f'MAX(o."observed_at") AS "latest" {PUBLIC_READINGS}'
+    ),
+    "stats_samples": (
+        'SELECT COUNT(*) FROM "monitoring_sample" s INNER JOIN "monitoring_well" w '
+        'ON (s."well_id" = w."id") WHERE s."release_status" = \'public\' AND '
+        f"{PUBLIC_WELL} AND " + _published("chemistry")
+    ),
     "well": (
         'SELECT w."id", w."site_no", w."name", w."kind", w."status", w."aquifer", '
-        'w."well_depth_ft", w."created_at", w."updated_at", '
-        + ", ".join(f'l."{f}"' for f in LOCATION_FIELDS)
+        'w."well_depth_ft", w."release_status", w."created_at", w."updated_at", '
+        + f"{_published('water_levels')}, {_published('location')}, "
+        + f"{_shown('latitude')}, {_shown('longitude')}, "
+        + ", ".join(f'l."{f}"' for f in LOCATION_FIELDS[2:])
         + ", "
         + ", ".join(f's."{f}"' for f in SUMMARY_FIELDS)
         + ' FROM "monitoring_well" w '
         'INNER JOIN "monitoring_location" l ON (w."location_id" = l."id") '
         'LEFT OUTER JOIN "monitoring_wellsummary" s ON (w."id" = s."well_id") '
-        'WHERE w."site_no" = %s ORDER BY w."site_no" LIMIT 1'
+        f'WHERE w."site_no" = %s AND {PUBLIC_WELL} ORDER BY w."site_no" LIMIT 1'
     ),
     "well_groups": (
         'SELECT g."name" FROM "monitoring_group" g INNER JOIN "monitoring_well_groups" wg '
@@ -109,30 +146,50 @@ SQL = {
     "well_series": (
         'SELECT COUNT("id"), MIN("observed_at"), MAX("observed_at"), '
         'MIN("depth_to_water_ft"), MAX("depth_to_water_ft") '
-        'FROM "monitoring_observation" WHERE "well_id" = %s'
+        'FROM "monitoring_observation" WHERE "well_id" = %s AND "release_status" = \'public\''
     ),
     "well_latest": (
         f'SELECT {_obs} FROM "monitoring_observation" WHERE "well_id" = %s '
-        'ORDER BY "observed_at" DESC LIMIT 1'
+        'AND "release_status" = \'public\' ORDER BY "observed_at" DESC LIMIT 1'
     ),
-    "well_count": 'SELECT COUNT(*) FROM "monitoring_well"',
+    "well_count": f'SELECT COUNT(*) FROM "monitoring_well" w WHERE {PUBLIC_WELL}',
     "well_page": (
         'SELECT w."site_no", w."name", w."kind", w."status", w."aquifer", w."well_depth_ft", '
-        'l."county", l."state", l."latitude", l."longitude", w."updated_at" '
+        'w."release_status", w."updated_at", l."county", l."state", '
+        f"{_shown('latitude')}, {_shown('longitude')}, {_published('location')} "
         'FROM "monitoring_well" w INNER JOIN "monitoring_location" l '
-        'ON (w."location_id" = l."id") ORDER BY w."site_no" ASC, w."id" ASC LIMIT %s OFFSET %s'
+        f'ON (w."location_id" = l."id") WHERE {PUBLIC_WELL} '
+        'ORDER BY w."site_no" ASC, w."id" ASC LIMIT %s OFFSET %s'
     ),
-    "well_id": 'SELECT "id" FROM "monitoring_well" WHERE "site_no" = %s LIMIT 1',
+    "well_id": (
+        f'SELECT w."id", {_published("water_levels")} FROM "monitoring_well" w '
+        f'WHERE w."site_no" = %s AND {PUBLIC_WELL} LIMIT 1'
+    ),
     "observation_page": (
         f'SELECT {_obs} FROM "monitoring_observation" WHERE "well_id" = %s '
+        "AND \"release_status\" = 'public' "
         'AND "observed_at" >= %s AND "observed_at" <= %s ORDER BY "observed_at" ASC LIMIT %s'
     ),
     "observation_csv": (
         "SELECT "
         + ", ".join(f'"{f}"' for f in CSV_FIELDS)
-        + ' FROM "monitoring_observation" WHERE "well_id" = %s ORDER BY "observed_at" ASC'
+        + ' FROM "monitoring_observation" WHERE "well_id" = %s '
+        'AND "release_status" = \'public\' ORDER BY "observed_at" ASC'
     ),
 }
+# Django's Round: PostgreSQL rounds a float as numeric, SQLite with its own ROUND.
+POSTGRES_COARSE = "ROUND(({})::numeric, 2)::double precision"
+SQLITE_COARSE = "ROUND({}, 2)"
+
+
+def _with_coarse(sql: str, pattern: str) -> str:
+    while "COARSE(" in sql:
+        start = sql.index("COARSE(")
+        end = sql.index(")", start)
+        sql = sql[:start] + pattern.format(sql[start + len("COARSE(") : end]) + sql[end + 1 :]
+    return sql
+
+
 WELL_KEYS = (
     "id",
     "site_no",
@@ -141,9 +198,13 @@ WELL_KEYS = (
     "status",
     "aquifer",
     "well_depth_ft",
+    "release_status",
     "created_at",
     "updated_at",
 )
+# What no reading in reach answers: the readings of a well whose owner has not consented.
+NO_SERIES = (0, None, None, None, None)
+NOWHERE = -1  # a well id no well has
 WELL_PAGE_KEYS = (
     "site_no",
     "name",
@@ -151,11 +212,13 @@ WELL_PAGE_KEYS = (
     "status",
     "aquifer",
     "well_depth_ft",
+    "release_status",
+    "updated_at",
     "county",
     "state",
     "latitude",
     "longitude",
-    "updated_at",
+    "location_precision",
 )
 
 
@@ -177,18 +240,19 @@ class Postgres:
             kwargs={"options": "-c TimeZone=UTC -c default_transaction_read_only=on"},
             open=False,
         )
+        self.sql = {name: _with_coarse(sql, POSTGRES_COARSE) for name, sql in SQL.items()}
 
     async def open(self) -> None:
         await self.pool.open(wait=True)
 
     async def fetch(self, name: str, *params) -> list[tuple]:
         async with self.pool.connection() as conn:
-            cursor = await conn.execute(SQL[name], params)
+            cursor = await conn.execute(self.sql[name], params)
             return await cursor.fetchall()
 
     async def csv(self, well_id: int, site_no: str, send_chunk) -> None:
         # The same rows as Piezo's export, with the site number as the first column.
-        query = SQL["observation_csv"].replace("SELECT ", "SELECT %s::text AS site_no, ", 1)
+        query = self.sql["observation_csv"].replace("SELECT ", "SELECT %s::text AS site_no, ", 1)
         async with self.pool.connection() as conn:
             cursor = conn.cursor()
             async with cursor.copy(
@@ -209,6 +273,9 @@ class SQLite:
     def __init__(self, url: str) -> None:
         self.path = url.removeprefix("sqlite:///")
         self.local = threading.local()
+        self.sql = {
+            name: _with_coarse(sql, SQLITE_COARSE).replace("%s", "?") for name, sql in SQL.items()
+        }
 
     async def open(self) -> None:
         pass
@@ -221,7 +288,7 @@ class SQLite:
         return self.local.conn
 
     def _fetch(self, name: str, params) -> list[tuple]:
-        return self._connection().execute(SQL[name].replace("%s", "?"), params).fetchall()
+        return self._connection().execute(self.sql[name], params).fetchall()
 
     async def fetch(self, name: str, *params) -> list[tuple]:
         # Stored as naive UTC text, as Django's SQLite backend writes datetimes.
@@ -233,7 +300,7 @@ class SQLite:
         return [tuple(_sqlite_value(v) for v in row) for row in rows]
 
     async def csv(self, well_id: int, site_no: str, send_chunk) -> None:
-        cursor = self._connection().execute(SQL["observation_csv"].replace("%s", "?"), (well_id,))
+        cursor = self._connection().execute(self.sql["observation_csv"], (well_id,))
         await send_chunk(_csv_text([("site_no", *CSV_FIELDS)]))
         while chunk := await asyncio.to_thread(cursor.fetchmany, CHUNK_SIZE):
             await send_chunk(_csv_text([(site_no, *row) for row in chunk]))
@@ -268,6 +335,7 @@ async def stats(query: dict, url: str) -> dict:
     )
     ((samples,),) = await db.fetch("stats_samples")
     return {
+        "scope": "public",
         "wells": sum(by_status.values()),
         "active_wells": by_status.get("active", 0),
         "wells_by_status": {status: by_status.get(status, 0) for status in WELL_STATUSES},
@@ -284,13 +352,17 @@ async def well_detail(site_no: str, query: dict, url: str) -> dict:
         raise NotFound(f"No well with site number {site_no!r}.")
     row = rows[0]
     well = dict(zip(WELL_KEYS, row[: len(WELL_KEYS)], strict=True))
-    location = dict(zip(LOCATION_FIELDS, row[len(WELL_KEYS) : -len(SUMMARY_FIELDS)], strict=True))
+    levels, exact = row[len(WELL_KEYS)], row[len(WELL_KEYS) + 1]
+    location = dict(
+        zip(LOCATION_FIELDS, row[len(WELL_KEYS) + 2 : -len(SUMMARY_FIELDS)], strict=True)
+    )
+    location["precision"] = _precision(exact)
     summary = dict(zip(SUMMARY_FIELDS, row[-len(SUMMARY_FIELDS) :], strict=True))
     well_id = well.pop("id")
     groups = await db.fetch("well_groups", well_id)
     contacts = await db.fetch("well_contacts", well_id)
-    (series,) = await db.fetch("well_series", well_id)
-    latest = await db.fetch("well_latest", well_id)
+    (series,) = await db.fetch("well_series", well_id) if levels else (NO_SERIES,)
+    latest = await db.fetch("well_latest", well_id) if levels else []
     return {
         **well,
         "location": location,
@@ -315,6 +387,10 @@ async def well_detail(site_no: str, query: dict, url: str) -> dict:
         ),
         "summary": _summary(summary) if summary["computed_at"] is not None else None,
     }
+
+
+def _precision(exact) -> str:
+    return "exact" if exact else "0.01°"
 
 
 def _summary(summary: dict) -> dict:
@@ -350,7 +426,13 @@ async def well_list(query: dict, url: str) -> dict:
         "page_size": page_size,
         "next": _link(url, query, page=page + 1) if page * page_size < count else None,
         "previous": _link(url, query, page=page - 1) if page > 1 else None,
-        "results": [dict(zip(WELL_PAGE_KEYS, row, strict=True)) for row in rows],
+        "results": [
+            {
+                **dict(zip(WELL_PAGE_KEYS, row, strict=True)),
+                "location_precision": _precision(row[-1]),
+            }
+            for row in rows
+        ],
     }
 
 
@@ -358,10 +440,11 @@ async def observation_page(site_no: str, query: dict, url: str) -> dict:
     rows = await db.fetch("well_id", site_no)
     if not rows:
         raise NotFound(f"No well with site number {site_no!r}.")
+    well_id, levels = rows[0]
     limit = int(query.get("page_size", 500))
     start = _utc(query["start"])
     end = _utc(query["end"])
-    rows = await db.fetch("observation_page", rows[0][0], start, end, limit + 1)
+    rows = await db.fetch("observation_page", well_id, start, end, limit + 1) if levels else []
     more = len(rows) > limit
     results = [_observation(row, site_no) for row in rows[:limit]]
     return {
@@ -452,7 +535,9 @@ async def app(scope, receive, send):
                 rows = await db.fetch("well_id", parts[2])
                 if not rows:
                     raise NotFound(parts[2])
-                return await _send_csv(send, rows[0][0], parts[2])
+                well_id, levels = rows[0]
+                # Without consent the export is its header alone: the same query, no rows.
+                return await _send_csv(send, well_id if levels else NOWHERE, parts[2])
             return await _send_json(send, 200, await observation_page(parts[2], query, url))
         raise NotFound(path)
     except NotFound as exc:
