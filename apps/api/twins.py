@@ -74,10 +74,11 @@ def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Query[Pag
 
 @api.get("/wells/{site_no}", response={200: WellDetailOut, **READ_ERRORS})
 def well_detail(request: HttpRequest, site_no: str):
-    scope = _visible_well(request, site_no)
-    detail = selectors.well_get(scope=scope, audience=_audience(request))
-    series = selectors.well_series_summary(well=scope)
-    latest = selectors.observation_recent_get(well=scope, limit=1)
+    detail = selectors.well_get(site_no=site_no, audience=_audience(request))
+    if detail is None:
+        raise no_such_well(site_no)
+    series = selectors.well_series_summary(well=detail.scope)
+    latest = selectors.observation_recent_get(well=detail.scope, limit=1)
     return well_detail_body(detail, series, latest)
 
 

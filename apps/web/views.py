@@ -69,14 +69,12 @@ async def well_browser(request: HttpRequest) -> HttpResponse:
 
 async def well_page(request: HttpRequest, site_no: str) -> HttpResponse:
     """A well's facts, summary, hydrograph, recent readings and CSV download."""
-    audience = await _audience(request)
-    scope = await selectors.well_scope_aget(site_no=site_no, audience=audience)
-    if scope is None:
+    detail = await selectors.well_aget(site_no=site_no, audience=await _audience(request))
+    if detail is None:
         raise Http404(f"No well with site number {site_no!r}.")
-    detail = await selectors.well_aget(scope=scope, audience=audience)
     well = detail.well
-    series = await selectors.well_series_asummary(well=scope)
-    recent = await selectors.observation_recent_aget(well=scope, limit=20)
+    series = await selectors.well_series_asummary(well=detail.scope)
+    recent = await selectors.observation_recent_aget(well=detail.scope, limit=20)
     return render(
         request,
         "web/well.html",

@@ -60,7 +60,9 @@ def test_well_rows_carry_the_location_beside_the_well(wells, django_assert_num_q
 
 
 def test_well_detail_names_groups_and_no_scope_for_an_unknown_site(wells):
-    detail = selectors.well_get(scope=scope("N1"), audience=EVERYONE)
+    detail = selectors.well_get(site_no="N1", audience=EVERYONE)
+    assert detail.scope == scope("N1")
+    assert selectors.well_get(site_no="NOPE", audience=EVERYONE) is None
     assert detail.groups == ["Valley network"] and detail.well.location.county == "Taos"
     assert detail.location["latitude"] == 36.5 and detail.location["precision"] == "exact"
     assert scope("NOPE") is None and scope("S1").readings == "all"

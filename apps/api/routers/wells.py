@@ -221,11 +221,11 @@ WELL_SCALAR_FIELDS = (
 async def well_detail(request: HttpRequest, site_no: str):
     """A well with its location, groups, contacts, latest reading and series summary, as
     far as the caller may see them."""
-    audience = await audience_for(request)
-    scope = await visible_well(site_no, audience)
-    detail = await selectors.well_aget(scope=scope, audience=audience)
-    series = await selectors.well_series_asummary(well=scope)
-    latest = await selectors.observation_recent_aget(well=scope, limit=1)
+    detail = await selectors.well_aget(site_no=site_no, audience=await audience_for(request))
+    if detail is None:
+        raise no_such_well(site_no)
+    series = await selectors.well_series_asummary(well=detail.scope)
+    latest = await selectors.observation_recent_aget(well=detail.scope, limit=1)
     return well_detail_body(detail, series, latest)
 
 

@@ -170,48 +170,63 @@ def _scoped(records: QuerySet, access: Access) -> QuerySet:
     return records
 
 
-def _scope_queryset(site_no: str, audience: Audience, objects: Manager) -> QuerySet:
-    wells = objects.filter(site_no=site_no)
+def wells_judged(wells: QuerySet[Well], *, audience: Audience) -> QuerySet[Well]:
+    """``wells`` with whether their readings and chemistry may be published
+    (``levels_published``, ``chemistry_published``), where the audience needs to know."""
     if audience.private_data:
-        return wells.values("pk", "site_no")
-    return (
-        wells.filter(release_status=Release.PUBLIC)
-        .annotate(
-            levels=ExpressionWrapper(
-                published(OwnerConsent.DataType.WATER_LEVELS), output_field=BooleanField()
-            ),
-            chemistry=ExpressionWrapper(
-                published(OwnerConsent.DataType.CHEMISTRY), output_field=BooleanField()
-            ),
-            exact=ExpressionWrapper(
-                published(OwnerConsent.DataType.LOCATION), output_field=BooleanField()
-            ),
-        )
-        .values("pk", "site_no", "levels", "chemistry", "exact")
+        return wells
+    return wells.annotate(
+        levels_published=ExpressionWrapper(
+            published(OwnerConsent.DataType.WATER_LEVELS), output_field=BooleanField()
+        ),
+        chemistry_published=ExpressionWrapper(
+            published(OwnerConsent.DataType.CHEMISTRY), output_field=BooleanField()
+        ),
     )
 
 
-def _scope(row: dict | None) -> WellScope | None:
-    if row is None:
-        return None
-    if "levels" not in row:
+def well_scope_of(well, *, audience: Audience) -> WellScope:
+    """The scope of a well (an instance or a values() row) read through wells_visible,
+    wells_judged and wells_placed for ``audience``."""
+    value = well.get if isinstance(well, dict) else lambda name: getattr(well, name)
+    if audience.private_data:
         return WellScope(
-            id=row["pk"], site_no=row["site_no"], readings="all", samples="all", exact_location=True
+            id=value("pk"),
+            site_no=value("site_no"),
+            readings="all",
+            samples="all",
+            exact_location=True,
         )
     return WellScope(
-        id=row["pk"],
-        site_no=row["site_no"],
-        readings="public" if row["levels"] else "none",
-        samples="public" if row["chemistry"] else "none",
-        exact_location=bool(row["exact"]),
+        id=value("pk"),
+        site_no=value("site_no"),
+        readings="public" if value("levels_published") else "none",
+        samples="public" if value("chemistry_published") else "none",
+        exact_location=bool(value("exact_location")),
+    )
+
+
+def _scope_queryset(site_no: str, audience: Audience, objects: Manager) -> QuerySet:
+    wells = wells_visible(objects.filter(site_no=site_no), audience=audience)
+    if audience.private_data:
+        return wells.values("pk", "site_no")
+    exact = ExpressionWrapper(
+        published(OwnerConsent.DataType.LOCATION), output_field=BooleanField()
+    )
+    return (
+        wells_judged(wells, audience=audience)
+        .annotate(exact_location=exact)
+        .values("pk", "site_no", "levels_published", "chemistry_published", "exact_location")
     )
 
 
 async def well_scope_aget(*, site_no: str, audience: Audience) -> WellScope | None:
     """The well with this site number as ``audience`` may read it; None when there is no
     such well or the audience may not see it (the two answer alike: a 404)."""
-    return _scope(await _scope_queryset(site_no, audience, reading(Well)).afirst())
+    row = await _scope_queryset(site_no, audience, reading(Well)).afirst()
+    return None if row is None else well_scope_of(row, audience=audience)
 
 
 def well_scope_get(*, site_no: str, audience: Audience) -> WellScope | None:
-    return _scope(_scope_queryset(site_no, audience, Well.objects).first())
+    row = _scope_queryset(site_no, audience, Well.objects).first()
+    return None if row is None else well_scope_of(row, audience=audience)

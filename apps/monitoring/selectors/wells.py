@@ -12,6 +12,8 @@ from .visibility import (
     EXACT_LABEL,
     Audience,
     WellScope,
+    well_scope_of,
+    wells_judged,
     wells_placed,
     wells_visible,
 )
@@ -106,10 +108,6 @@ class WellDetail:
 CONTACT_FIELDS = {"name": F("contact__name"), "organization": F("contact__organization")}
 
 
-def _well_detail_queryset(site_no: str, objects: Manager) -> QuerySet[Well]:
-    return strict(objects.select_related("location", "summary")).filter(site_no=site_no)
-
-
 def _well_groups(well_id: int, objects: Manager) -> QuerySet:
     return objects.filter(wells=well_id).order_by("name").values_list("name", flat=True)
 
@@ -147,27 +145,35 @@ def well_rows(wells: QuerySet[Well]) -> QuerySet:
     )
 
 
-async def well_aget(*, scope: WellScope, audience: Audience) -> WellDetail:
-    """The well of ``scope`` (from well_scope_aget for the same audience) with its
-    location, summary, groups and contacts: plain queries, since the async driver has no
+def _detail_queryset(site_no: str, audience: Audience, objects: Manager) -> QuerySet[Well]:
+    wells = strict(objects.select_related("location", "summary")).filter(site_no=site_no)
+    wells = wells_judged(wells_visible(wells, audience=audience), audience=audience)
+    return wells_placed(wells, audience=audience)
+
+
+async def well_aget(*, site_no: str, audience: Audience) -> WellDetail | None:
+    """The well with this site number as ``audience`` may see it (its scope, location,
+    summary, groups and contacts), or None: plain queries, since the async driver has no
     prefetch_related (ADR-0007)."""
-    wells = wells_placed(_well_detail_queryset(scope.site_no, reading(Well)), audience=audience)
-    well = await wells.aget()
+    well = await _detail_queryset(site_no, audience, reading(Well)).afirst()
+    if well is None:
+        return None
     return WellDetail(
         well=well,
-        scope=scope,
+        scope=well_scope_of(well, audience=audience),
         groups=[name async for name in _well_groups(well.pk, reading(Group))],
         contacts=[contact async for contact in _well_contacts(well.pk, reading(WellContact))],
     )
 
 
-def well_get(*, scope: WellScope, audience: Audience) -> WellDetail:
+def well_get(*, site_no: str, audience: Audience) -> WellDetail | None:
     """The sync twin of well_aget (the benchmarks' sync views)."""
-    wells = wells_placed(_well_detail_queryset(scope.site_no, Well.objects), audience=audience)
-    well = wells.get()
+    well = _detail_queryset(site_no, audience, Well.objects).first()
+    if well is None:
+        return None
     return WellDetail(
         well=well,
-        scope=scope,
+        scope=well_scope_of(well, audience=audience),
         groups=list(_well_groups(well.pk, Group.objects)),
         contacts=list(_well_contacts(well.pk, WellContact.objects)),
     )
