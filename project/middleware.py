@@ -53,11 +53,13 @@ class Security(InlineHooks, SecurityMiddleware):
 
 class Session(InlineHooks, SessionMiddleware):
     """Loading a session is lazy (nothing is read until the request uses it); saving one
-    writes to the database, so a used session is saved from a thread."""
+    writes to the database, so a changed session is saved from a thread. A session that
+    was only read (every read asks whether the reader signed in, ADR-0012) needs no more
+    than a Vary header, on the loop."""
 
     async def aprocess_response(self, request, response):
         session = getattr(request, "session", None)
-        if session is not None and (session.accessed or settings.SESSION_SAVE_EVERY_REQUEST):
+        if session is not None and (session.modified or settings.SESSION_SAVE_EVERY_REQUEST):
             return await sync_to_async(self.process_response)(request, response)
         return self.process_response(request, response)
 
