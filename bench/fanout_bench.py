@@ -37,7 +37,8 @@ from tests.support.redis import RedisServer  # noqa: E402
 SITE_NO = "FANOUT01"
 
 
-def serve(checkout: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+def serve(checkout: Path, env: dict[str, str], workers: int = 2) -> tuple[subprocess.Popen, str]:
+    """uvicorn serving ``checkout`` with ``env``, once /api/health answers; (process, url)."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -48,7 +49,7 @@ def serve(checkout: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
             "--port",
             str(port),
             "--workers",
-            "2",
+            str(workers),
             "--no-access-log",
             "--lifespan",
             "off",

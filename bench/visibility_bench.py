@@ -23,41 +23,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-
-import httpx
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from tests.support.pgcluster import PostgresCluster, free_port  # noqa: E402
+from fanout_bench import serve  # noqa: E402 - the same uvicorn start as the fan-out bench
 
-
-def serve(checkout: Path, env: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "uvicorn", "project.asgi:application"),
-            *("--port", str(port), "--workers", str(workers), "--no-access-log"),
-            *("--lifespan", "off"),
-        ],
-        cwd=checkout,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"uvicorn from {checkout} did not become healthy")
+from tests.support.pgcluster import PostgresCluster  # noqa: E402
 
 
 def requests_per_s(url: str, *, concurrency: int, duration_s: int) -> float:
