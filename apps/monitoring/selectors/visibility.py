@@ -21,13 +21,10 @@ from typing import Literal
 from django.db.models import (
     BooleanField,
     Case,
-    Exists,
-    ExpressionWrapper,
+    Expression,
     F,
     FloatField,
     Manager,
-    OuterRef,
-    Q,
     QuerySet,
     Value,
     When,
@@ -89,14 +86,42 @@ def _audience(user, granted: set[str]) -> Audience:
     )
 
 
-def published(data_type: str, *, well: str = "pk") -> Q:
+class Published(Expression):
     """The well (``well`` names its key from the queried model) may publish ``data_type``:
-    it has no owner recorded, or its owner's consent to that data is in force."""
-    owners = WellContact.objects.filter(well=OuterRef(well), role=WellContact.Role.OWNER)
-    consents = OwnerConsent.objects.filter(
-        well=OuterRef(well), data_type=data_type, revoked_at__isnull=True
-    )
-    return ~Exists(owners) | Exists(consents)
+    it has no owner recorded, or its owner's consent to that data is in force.
+
+    Written as SQL rather than as ``~Exists(owners) | Exists(consents)``: every public read
+    carries up to three of these, and Django compiling their subqueries cost more than the
+    queries themselves (5 ms of a well's detail, ADR-0012). The SQL is the same; the
+    tests' plain-SQL oracle (tests/support/visibility.py) holds it to the rule."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, data_type: str, *, well: str = "pk") -> None:
+        super().__init__(output_field=BooleanField())
+        self.data_type = data_type
+        self.well = F(well)
+
+    def get_source_expressions(self) -> list:
+        return [self.well]
+
+    def set_source_expressions(self, expressions: list) -> None:
+        (self.well,) = expressions
+
+    def as_sql(self, compiler, connection) -> tuple[str, tuple]:
+        well_sql, well_params = compiler.compile(self.well)
+        quote = connection.ops.quote_name
+        contacts, consents = quote(WellContact._meta.db_table), quote(OwnerConsent._meta.db_table)
+        sql = (
+            f"(NOT EXISTS (SELECT 1 FROM {contacts} piezo_owner"
+            f" WHERE piezo_owner.well_id = {well_sql} AND piezo_owner.role = %s)"
+            f" OR EXISTS (SELECT 1 FROM {consents} piezo_consent"
+            f" WHERE piezo_consent.well_id = {well_sql} AND piezo_consent.data_type = %s"
+            " AND piezo_consent.revoked_at IS NULL))"
+        )
+        params = (*well_params, WellContact.Role.OWNER.value, *well_params, self.data_type)
+        return sql, params
 
 
 def wells_visible(wells: QuerySet[Well], *, audience: Audience) -> QuerySet[Well]:
@@ -115,15 +140,15 @@ def wells_placed(wells: QuerySet[Well], *, audience: Audience) -> QuerySet[Well]
             shown_longitude=F("location__longitude"),
             exact_location=Value(True, output_field=BooleanField()),
         )
-    exact = published(OwnerConsent.DataType.LOCATION)
+    exact = Published(OwnerConsent.DataType.LOCATION)
     return wells.annotate(
-        exact_location=ExpressionWrapper(exact, output_field=BooleanField()),
+        exact_location=exact,
         shown_latitude=_coordinate("location__latitude", exact),
         shown_longitude=_coordinate("location__longitude", exact),
     )
 
 
-def _coordinate(field: str, exact: Q) -> Case:
+def _coordinate(field: str, exact: Published) -> Case:
     return Case(
         When(exact, then=F(field)),
         default=Round(F(field), COARSE_DEGREES),
@@ -134,7 +159,7 @@ def _coordinate(field: str, exact: Q) -> Case:
 def _publishing(data_type: str) -> QuerySet[Well]:
     """The public wells that may publish ``data_type``: a small set, which the database
     hashes once rather than probing the consents for every reading."""
-    return Well.objects.filter(published(data_type), release_status=Release.PUBLIC).values("pk")
+    return Well.objects.filter(Published(data_type), release_status=Release.PUBLIC).values("pk")
 
 
 def readings_visible(
@@ -190,12 +215,8 @@ def wells_judged(wells: QuerySet[Well], *, audience: Audience) -> QuerySet[Well]
     if audience.private_data:
         return wells
     return wells.annotate(
-        levels_published=ExpressionWrapper(
-            published(OwnerConsent.DataType.WATER_LEVELS), output_field=BooleanField()
-        ),
-        chemistry_published=ExpressionWrapper(
-            published(OwnerConsent.DataType.CHEMISTRY), output_field=BooleanField()
-        ),
+        levels_published=Published(OwnerConsent.DataType.WATER_LEVELS),
+        chemistry_published=Published(OwnerConsent.DataType.CHEMISTRY),
     )
 
 
@@ -224,12 +245,9 @@ def _scope_queryset(site_no: str, audience: Audience, objects: Manager) -> Query
     wells = wells_visible(objects.filter(site_no=site_no), audience=audience)
     if audience.private_data:
         return wells.values("pk", "site_no")
-    exact = ExpressionWrapper(
-        published(OwnerConsent.DataType.LOCATION), output_field=BooleanField()
-    )
     return (
         wells_judged(wells, audience=audience)
-        .annotate(exact_location=exact)
+        .annotate(exact_location=Published(OwnerConsent.DataType.LOCATION))
         .values("pk", "site_no", "levels_published", "chemistry_published", "exact_location")
     )
 
