@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := DJANGO_SETTINGS_MODULE=project.settings.local $(PY) manage.py
 
-.PHONY: setup components demo-db run test test-sqlite test-postgres lint format checklist checklist-eval fuzz fault bench bench-admin bench-fanout bench-visibility clean
+.PHONY: setup components demo-db run test test-sqlite test-postgres lint format checklist checklist-eval fuzz fault bench bench-admin bench-fanout bench-visibility bench-stats clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -30,13 +30,12 @@ setup: $(VENV)/.installed node_modules/.installed
 components:
 	@scripts/ensure-components
 
-# What `make run` serves: migrated, demo data when empty, summaries, the local admin.
+# What `make run` serves: migrated, demo data when empty (with its summaries), the local admin.
 # tests/project/test_readme.py builds its database with this too.
 demo-db: setup
 	@mkdir -p var
 	@$(MANAGE) migrate --noinput -v 0
 	@$(MANAGE) seed_demo --if-empty
-	@$(MANAGE) rebuild_stats
 	@$(MANAGE) ensure_local_admin
 
 run: demo-db
@@ -77,7 +76,7 @@ fault: setup
 	PIEZO_FAULT_ROUNDS=5 PIEZO_FAULT_ROWS=2000000 $(PY) -m pytest tests/hardening/test_faults.py --database=sqlite
 	PIEZO_FAULT_ROUNDS=5 PIEZO_FAULT_ROWS=2000000 $(PY) -m pytest tests/hardening/test_faults.py --database=postgres
 
-# Every performance claim, reproduced (about 40 minutes; see bench/README.md). Not part of
+# Every performance claim, reproduced (about an hour; see bench/README.md). Not part of
 # `make test`, which runs the harness's 10-second smoke run instead. BENCH_ARGS narrows it,
 # e.g. BENCH_ARGS="--database postgres --duration 3"; a quick end-to-end try:
 # make bench BENCH_ARGS=--smoke BENCH_IMPORT_ROWS=20000
@@ -90,6 +89,8 @@ bench: setup
 	$(PY) bench/report.py
 	$(PY) bench/admin_bench.py
 	$(MAKE) bench-fanout
+	$(MAKE) bench-visibility
+	$(MAKE) bench-stats
 
 # A batch POST and its live fan-out, before (5772ff0, a git worktree) and after issue 22.
 bench-fanout: setup
@@ -99,6 +100,11 @@ bench-fanout: setup
 # same data (about 5 minutes).
 bench-visibility: setup
 	$(PY) bench/visibility_bench.py --before e00b4d2
+
+# /api/stats at 100k and at 10M readings, counting (the code before ADR-0013) and from the
+# writes' tallies (this checkout): about 15 minutes, most of it seeding 10M readings.
+bench-stats: setup
+	$(PY) bench/stats_bench.py --before cfba1e1
 
 # The admin's pages at ~100k readings and at a survey's size (2M SQLite, 10M PostgreSQL):
 # about 15 minutes, mostly seeding (ADR-0008).

@@ -532,6 +532,10 @@ class WellSummary(models.Model):
     observation_count = models.PositiveIntegerField()
     first_observed_at = models.DateTimeField(null=True)
     last_observed_at = models.DateTimeField(null=True)
+    # The same for the readings that are themselves released: /api/stats sums these over
+    # the wells the public may see (ADR-0013), instead of counting readings.
+    public_observation_count = models.PositiveIntegerField(default=0)
+    public_last_observed_at = models.DateTimeField(null=True)
     last_depth_to_water_ft = models.FloatField(null=True)
     min_depth_to_water_ft = models.FloatField(null=True)
     median_depth_to_water_ft = models.FloatField(null=True)
@@ -562,3 +566,24 @@ class WellSummary(models.Model):
     @property
     def trend_method(self) -> str | None:
         return trends.METHOD if self.trend_ft_per_year is not None else None
+
+
+class ReadingDay(models.Model):
+    """How many readings a well has on one recent UTC day (all of them, and those
+    themselves released), kept beside its WellSummary by the same writes. /api/stats counts
+    "the last 30 days" from these rows instead of from the readings (ADR-0013); days older
+    than RECENT_DAYS are not kept, since the window only moves away from them."""
+
+    RECENT_DAYS = 31
+
+    well = models.ForeignKey(Well, on_delete=models.CASCADE, related_name="reading_days")
+    day = models.DateField()
+    observation_count = models.PositiveIntegerField()
+    public_observation_count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["well", "day"], name="readingday_unique")]
+        indexes = [models.Index(fields=["day"], name="readingday_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.well_id} on {self.day}: {self.observation_count} readings"

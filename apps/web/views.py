@@ -87,7 +87,7 @@ async def well_page(request: HttpRequest, site_no: str) -> HttpResponse:
                 for contact in detail.contacts
             ],
             "series": series,
-            "summary": getattr(well, "summary", None),
+            "summary": detail.summary,
             "recent": recent,
         },
     )

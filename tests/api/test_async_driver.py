@@ -24,7 +24,6 @@ def seeded(transactional_db) -> str:
     services.demo_seed(
         seed=41, wells=15, years=2, transducer_wells=1, transducer_days=30, end=date(2026, 6, 30)
     )
-    services.well_summaries_rebuild()
     return Well.objects.filter(deployments__isnull=False).order_by("site_no").first().site_no
 
 

@@ -203,6 +203,9 @@ def test_the_public_sees_public_data_only_and_nothing_private_leaks(world):
     ids = [r["id"] for r in got["/api/wells/PUB1/observations"]["results"]]
     assert ids == [world.ids["shown"]]
     assert got["/api/wells/PUB1"]["series"]["count"] == 1
+    # Its summary's range would include the withheld reading: none for the public.
+    assert got["/api/wells/PUB1"]["summary"] is None
+    assert got["/api/wells/OWN1"]["summary"]["observation_count"] == 1
     assert got["/api/wells/OWN1/observations"]["results"][0]["id"] == world.ids["owned_reading"]
     assert got["/api/wells/CON1/observations"]["results"] == []  # no consent yet
     assert answers["/api/wells/PUB1/observations?format=csv"].text.count("\n") == 2
@@ -248,6 +251,7 @@ def test_staff_roles_see_everything(world, role):
     )
     wells = answers["/api/wells"].json()["results"]
     assert {w["site_no"]: w["location_precision"] for w in wells}["OWN1"] == "exact"
+    assert answers["/api/wells/PUB1"].json()["summary"]["observation_count"] == 2
 
 
 def test_pages_follow_a_signed_in_viewers_session(world):

@@ -93,7 +93,6 @@ def site(transactional_db):
     services.demo_seed(
         seed=12, wells=40, years=3, transducer_wells=2, transducer_days=60, end=date.today()
     )
-    services.well_summaries_rebuild()
     server = UvicornServer().start()
     yield server
     server.stop()

@@ -115,10 +115,14 @@ def test_1_shared_connection_reads_another_threads_half_done_swap():
 
 
 async def post_readings(
-    base_url: str, token: str, site_nos: list[str], count: int, concurrency: int
+    base_url: str,
+    token: str,
+    site_nos: list[str],
+    count: int,
+    concurrency: int,
+    start: datetime = datetime(2001, 1, 1, tzinfo=UTC),  # before the demo data, after 1800
 ):
     semaphore = asyncio.Semaphore(concurrency)
-    start = datetime(2001, 1, 1, tzinfo=UTC)  # before the demo data, after 1800
 
     async def one(client: httpx.AsyncClient, index: int) -> int:
         body = {

@@ -18,6 +18,7 @@ from apps.monitoring.models import (
     Well,
     WellContact,
 )
+from apps.monitoring.services import well_summaries_refresh
 
 _sequence = itertools.count(1)
 
@@ -48,7 +49,10 @@ def observation_create(**overrides: Any) -> Observation:
     }
     if "well" not in overrides:
         values["well"] = well_create()
-    return Observation.objects.create(**{**values, **overrides})
+    observation = Observation.objects.create(**{**values, **overrides})
+    # With its well's figures, as every service writes a reading (ADR-0013).
+    well_summaries_refresh(well_ids=[observation.well_id])
+    return observation
 
 
 def group_create(**overrides: Any) -> Group:

@@ -5,10 +5,16 @@ against data whose answer is known."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from apps.monitoring import selectors
 from apps.monitoring.contract import OBSERVATION_FIELDS, ObservationRow
-from apps.monitoring.services import observation_bulk_insert
+from apps.monitoring.models import Well
+from apps.monitoring.services import (
+    observation_bulk_insert,
+    well_summaries_check,
+    well_summaries_refresh,
+)
 
 from .factories import group_create, location_create, sample_create, well_create
 
@@ -119,14 +125,27 @@ def test_chunks_cover_a_range_once(series):
 
 def test_stats_count_what_is_stored(series):
     sample_create(well=series)
-    stats = selectors.stats_get(audience=EVERYONE, now=AT + timedelta(days=40))
+    # A second well's readings around the 30-day window's start, on either side of it by
+    # hours (the window's first day is counted from its readings, the others from the
+    # tallies), and 10 older than the window: written with their tallies, as services do.
+    south = Well.objects.get(site_no="S1")
+    now = timezone.now()
+    since = now - timedelta(days=30)
+    inside = [now - timedelta(days=d) for d in range(1, 30)]
+    inside += [since + timedelta(hours=h) for h in (0.5, 1, 2, 3)]
+    outside = [since - timedelta(hours=h) for h in (0.5, 1, 2)] + [
+        now - timedelta(days=d) for d in range(31, 38)
+    ]
+    observation_bulk_insert(rows=[ObservationRow(south.pk, at, 5.0) for at in inside + outside])
+    well_summaries_refresh(well_ids=[series.pk, south.pk])
+    stats = selectors.stats_get(audience=EVERYONE)
     assert stats["scope"] == "all" and stats["wells"] == 2 and stats["active_wells"] == 1
     assert stats["wells_by_status"] == {"active": 1, "inactive": 1, "destroyed": 0}
-    assert stats["observations"] == 25
-    # Readings of the 30 days before "now" (day 10 onwards: 15 of them).
-    assert stats["observations_last_30_days"] == 15
-    assert stats["latest_observed_at"] == AT + timedelta(days=24)
+    assert stats["observations"] == 25 + 43
+    assert stats["observations_last_30_days"] == 33
+    assert stats["latest_observed_at"] == max(inside)
     assert stats["samples"] == 1
+    assert well_summaries_check() == []
 
 
 def test_recent_readings_are_newest_first_and_payloads_shaped_as_the_api(series):

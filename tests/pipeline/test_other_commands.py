@@ -1,12 +1,14 @@
 """import_sites, rebuild_stats and export_observations."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from apps.monitoring.contract import ObservationRow
 from apps.monitoring.models import Observation, Well, WellSummary
-from tests.monitoring.factories import well_create
+from apps.monitoring.services import observation_bulk_insert
+from tests.monitoring.factories import observation_create, well_create
 
 from .conftest import run
 
@@ -104,6 +106,29 @@ def test_rebuild_stats_computes_trend_and_change():
     # Running again swaps in a fresh set, it does not add to it.
     run("rebuild_stats")
     assert WellSummary.objects.count() == 1
+
+
+def test_rebuild_stats_check_finds_figures_a_write_skipped():
+    well = well_create()
+    recent = datetime.combine(datetime.now(UTC).date() - timedelta(days=2), time(6), UTC)
+    observation_create(well=well, observed_at=recent - timedelta(days=400))
+    assert run("rebuild_stats", "--check").code == 0
+    # A raw insert and update, past the services' refresh: two recent readings, one of
+    # them withheld.
+    later = recent + timedelta(hours=1)
+    observation_bulk_insert(
+        rows=[ObservationRow(well.pk, recent, 10.0), ObservationRow(well.pk, later, 10.5)]
+    )
+    Observation.objects.filter(observed_at=later).update(release_status="private")
+    result = run("rebuild_stats", "--check")
+    assert result.code == 1
+    assert f"well {well.pk}: observation_count kept 1, recomputed 3" in result.err
+    assert f"well {well.pk}: public_observation_count kept 1, recomputed 2" in result.err
+    assert f"well {well.pk} on {recent.date()}: readings kept (0, 0), recomputed (2, 1)" in (
+        result.err
+    )
+    run("rebuild_stats")
+    assert run("rebuild_stats", "--check").code == 0
 
 
 @pytest.mark.django_db(transaction=True)

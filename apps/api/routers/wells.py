@@ -246,8 +246,7 @@ def well_detail_body(detail: selectors.WellDetail, series: dict, latest: list[di
         "contacts": detail.contacts,
         "latest_observation": {**latest[0], "site_no": well.site_no} if latest else None,
         "series": series,
-        # Absent until rebuild_stats has run (a reverse one-to-one raises when missing).
-        "summary": getattr(well, "summary", None),
+        "summary": detail.summary,
     }
 
 

@@ -1,41 +1,82 @@
 """The headline figures behind /api/stats, the landing page and the stats websocket."""
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Manager, Max, Q
+from django.db.models import Count, Manager, Max, QuerySet, Sum
 from django.utils import timezone
 
 from ..asyncdriver import on_own_connection, reading
-from ..models import Observation, Sample, Well
+from ..models import Observation, ReadingDay, Sample, Well, WellSummary
 from ..singleflight import SingleFlight
-from .visibility import Audience, readings_visible, samples_visible, wells_visible
+from .visibility import (
+    Audience,
+    readings_visible,
+    samples_visible,
+    tallies_visible,
+    tally_prefix,
+    wells_visible,
+)
+
+RECENT = timedelta(days=30)  # "observations_last_30_days"
 
 
-def _stats_queries(now: datetime, *, audience: Audience, well: Manager):
-    """The queries behind the headline figures of what ``audience`` may see, from the given
-    manager (evaluated by the sync or the async twin)."""
-    wells = wells_visible(well.all(), audience=audience)
-    by_status = wells.order_by().values("status").annotate(n=Count("id"))
-    observations = {
-        "total": Count("id"),
-        "last_30_days": Count("id", filter=Q(observed_at__gte=now - timedelta(days=30))),
-        "latest": Max("observed_at"),
+@dataclass(frozen=True)
+class _StatsQueries:
+    by_status: QuerySet  # of the visible wells
+    summaries: QuerySet  # their WellSummary rows
+    days: QuerySet  # their ReadingDay rows after the window's first day
+    first_day: QuerySet  # the readings of the window's first day, from its start
+    prefix: str  # of the tallies the audience may see
+
+
+def _stats_queries(
+    now: datetime, *, audience: Audience, manager: Callable[[type], Manager]
+) -> _StatsQueries:
+    """The queries behind the headline figures of what ``audience`` may see, from the
+    managers ``manager`` gives (evaluated by the sync or the async twin). None reads more
+    than a day of readings: counts come from the per-well tallies that every write keeps
+    (WellSummary, ReadingDay; ADR-0013), and "the last 30 days" is the tallied days after
+    the window's first day plus that day's readings from the window's start, counted
+    through the time index."""
+    wells = wells_visible(manager(Well).all(), audience=audience)
+    since = now - RECENT
+    days = manager(ReadingDay).filter(day__gt=since.date())
+    first_day_ends = datetime.combine(since.date() + timedelta(days=1), time(), UTC)
+    first_day = manager(Observation).filter(observed_at__gte=since, observed_at__lt=first_day_ends)
+    return _StatsQueries(
+        by_status=wells.order_by().values("status").annotate(n=Count("id")),
+        summaries=tallies_visible(manager(WellSummary).all(), audience=audience),
+        days=tallies_visible(days, audience=audience),
+        first_day=readings_visible(first_day, audience=audience),
+        prefix=tally_prefix(audience=audience),
+    )
+
+
+def _totals(queries: _StatsQueries) -> dict[str, Any]:
+    return {
+        "total": Sum(f"{queries.prefix}observation_count", default=0),
+        "latest": Max(f"{queries.prefix}last_observed_at"),
     }
-    return by_status, observations
+
+
+def _recent(queries: _StatsQueries) -> dict[str, Any]:
+    return {"n": Sum(f"{queries.prefix}observation_count", default=0)}
 
 
 def _stats_shape(
-    audience: Audience, by_status: dict, observations: dict, samples: int
+    audience: Audience, by_status: dict, totals: dict, recent: int, samples: int
 ) -> dict[str, Any]:
     return {
         "scope": audience.scope,
         "wells": sum(by_status.values()),
         "active_wells": by_status.get(Well.Status.ACTIVE, 0),
         "wells_by_status": {status: by_status.get(status, 0) for status in Well.Status.values},
-        "observations": observations["total"],
-        "observations_last_30_days": observations["last_30_days"],
-        "latest_observed_at": observations["latest"],
+        "observations": totals["total"],
+        "observations_last_30_days": recent,
+        "latest_observed_at": totals["latest"],
         "samples": samples,
     }
 
@@ -47,38 +88,37 @@ _stats_flights: dict[str, SingleFlight[dict[str, Any]]] = {
 }
 
 
-async def stats_aget(*, audience: Audience, now: datetime | None = None) -> dict[str, Any]:
+async def stats_aget(*, audience: Audience) -> dict[str, Any]:
     """The headline figures of what ``audience`` may see (``scope`` says which): wells (by
-    status), observations, recent readings, samples. Concurrent callers of one scope share
-    one computation (apps/monitoring/singleflight.py), which runs in a task of its own and
-    so on connections of its own."""
-    if now is not None:
-        return await _stats_acompute(audience, now)
+    status), observations, recent readings, samples, as of now (the recent days are kept
+    from the writes' now on, so no other moment can be asked). Concurrent callers of one
+    scope share one computation (apps/monitoring/singleflight.py), which runs in a task of
+    its own and so on connections of its own."""
     return await _stats_flights[audience.scope].run(
         lambda: on_own_connection(_stats_acompute(audience, timezone.now()))
     )
 
 
 async def _stats_acompute(audience: Audience, now: datetime) -> dict[str, Any]:
-    by_status, observation_aggregates = _stats_queries(now, audience=audience, well=reading(Well))
-    observations = readings_visible(reading(Observation).all(), audience=audience)
+    queries = _stats_queries(now, audience=audience, manager=reading)
+    recent = await queries.days.aaggregate(**_recent(queries))
     return _stats_shape(
         audience,
-        {row["status"]: row["n"] async for row in by_status},
-        await observations.aaggregate(**observation_aggregates),
+        {row["status"]: row["n"] async for row in queries.by_status},
+        await queries.summaries.aaggregate(**_totals(queries)),
+        recent["n"] + await queries.first_day.acount(),
         await samples_visible(reading(Sample).all(), audience=audience).acount(),
     )
 
 
-def stats_get(*, audience: Audience, now: datetime | None = None) -> dict[str, Any]:
+def stats_get(*, audience: Audience) -> dict[str, Any]:
     """The sync twin of stats_aget (the benchmarks' sync views)."""
-    by_status, observation_aggregates = _stats_queries(
-        now or timezone.now(), audience=audience, well=Well.objects
-    )
-    observations = readings_visible(Observation.objects.all(), audience=audience)
+    queries = _stats_queries(timezone.now(), audience=audience, manager=lambda m: m.objects)
+    recent = queries.days.aggregate(**_recent(queries))
     return _stats_shape(
         audience,
-        {row["status"]: row["n"] for row in by_status},
-        observations.aggregate(**observation_aggregates),
+        {row["status"]: row["n"] for row in queries.by_status},
+        queries.summaries.aggregate(**_totals(queries)),
+        recent["n"] + queries.first_day.count(),
         samples_visible(Sample.objects.all(), audience=audience).count(),
     )

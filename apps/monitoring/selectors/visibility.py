@@ -32,7 +32,15 @@ from django.db.models import (
 from django.db.models.functions import Round
 
 from ..asyncdriver import reading
-from ..models import Observation, OwnerConsent, Release, Sample, Well, WellContact
+from ..models import (
+    Observation,
+    OwnerConsent,
+    Release,
+    Sample,
+    Well,
+    WellContact,
+    WellSummary,
+)
 from ..roles import CONTACT_DETAILS_PERMISSION, PRIVATE_DATA_PERMISSION
 
 # About a kilometre: the well's section of land, not the owner's house.
@@ -174,6 +182,20 @@ def readings_visible(
     )
 
 
+def tallies_visible(tallies: QuerySet, *, audience: Audience) -> QuerySet:
+    """Per-well tallies of readings (WellSummary, ReadingDay) of the wells whose readings
+    the audience may see; which of their counts it may see is ``tally_prefix`` (ADR-0013)."""
+    if audience.private_data:
+        return tallies
+    return tallies.filter(well_id__in=_publishing(OwnerConsent.DataType.WATER_LEVELS))
+
+
+def tally_prefix(*, audience: Audience) -> str:
+    """The prefix of the tallies' figures the audience may see: "" for all readings,
+    "public_" for those themselves released."""
+    return "" if audience.private_data else "public_"
+
+
 def samples_visible(samples: QuerySet[Sample], *, audience: Audience) -> QuerySet[Sample]:
     if audience.private_data:
         return samples
@@ -207,6 +229,18 @@ def _scoped(records: QuerySet, access: Access) -> QuerySet:
     if access == "public":
         return records.filter(release_status=Release.PUBLIC)
     return records
+
+
+def summary_visible(summary: WellSummary | None, *, well: WellScope) -> WellSummary | None:
+    """A well's summary, where it describes only readings the audience may see. Its
+    figures (range, latest depth, trend) are computed from all the well's readings, so the
+    public gets none for a well whose water levels are not published, or that has readings
+    withheld one by one (their depths would show in the range)."""
+    if summary is None or well.readings == "all":
+        return summary
+    if well.readings == "public" and summary.public_observation_count == summary.observation_count:
+        return summary
+    return None
 
 
 def wells_judged(wells: QuerySet[Well], *, audience: Audience) -> QuerySet[Well]:

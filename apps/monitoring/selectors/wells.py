@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from django.db.models import Case, F, Manager, Q, QuerySet, Value, When
 
 from ..asyncdriver import reading
-from ..models import Group, Well, WellContact
+from ..models import Group, Well, WellContact, WellSummary
 from .common import strict
 from .visibility import (
     COARSE_LABEL,
     EXACT_LABEL,
     Audience,
     WellScope,
+    summary_visible,
     well_scope_of,
     wells_judged,
     wells_placed,
@@ -89,6 +90,13 @@ class WellDetail:
     scope: WellScope
     groups: list[str]
     contacts: list[dict[str, str]]
+
+    @property
+    def summary(self) -> WellSummary | None:
+        """The well's summary if the audience may see it (summary_visible); None also for a
+        well without readings."""
+        # getattr: a missing reverse one-to-one raises.
+        return summary_visible(getattr(self.well, "summary", None), well=self.scope)
 
     @property
     def location(self) -> dict:

@@ -35,7 +35,7 @@ from .observations import (
     observations_written,
 )
 from .seeding import demo_seed
-from .summaries import well_summaries_rebuild, well_summaries_refresh
+from .summaries import well_summaries_check, well_summaries_rebuild, well_summaries_refresh
 from .wells import (
     SiteRecord,
     well_create,
@@ -79,6 +79,7 @@ __all__ = [
     "well_delete",
     "well_save",
     "well_summaries_rebuild",
+    "well_summaries_check",
     "well_summaries_refresh",
     "well_update",
     "wells_delete",

@@ -108,8 +108,10 @@ def observation_bulk_insert(
     on_progress: ProgressCallback | None = None,
 ) -> int:
     """Insert validated readings fast, in the caller's transaction (demo data, benchmarks,
-    tests); returns how many. Imports go through observation_import_rows, which also
-    compares rows with what is stored."""
+    tests); returns how many. Past the summaries: the caller refreshes or rebuilds them
+    (well_summaries_refresh, well_summaries_rebuild), in the same transaction to keep the
+    figures exact. Imports go through observation_import_rows, which also compares rows
+    with what is stored."""
     with connection.cursor() as cursor:
         return _rows_write(
             cursor,

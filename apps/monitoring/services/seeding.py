@@ -19,6 +19,7 @@ from ..models import (
     WellContact,
 )
 from .bulk import ProgressCallback, observation_bulk_insert
+from .summaries import well_summaries_rebuild
 
 
 def demo_seed(
@@ -31,7 +32,8 @@ def demo_seed(
     end: date,
     on_progress: ProgressCallback | None = None,
 ) -> dict[str, int]:
-    """Load deterministic demo data (see demo.py) in one transaction; returns counts."""
+    """Load deterministic demo data (see demo.py) in one transaction, with the figures
+    /api/stats sums (the wells' summaries and recent days, ADR-0013); returns counts."""
     rng = random.Random(seed)
     demo_wells = demo.demo_wells(rng, count=wells, transducer_count=transducer_wells)
     with transaction.atomic():
@@ -143,4 +145,7 @@ def demo_seed(
                 for analyte, unit, low, high in demo.ANALYTES
             )
             samples += 1
+        # The readings went in by bulk insert, past the per-write refresh: one pass over
+        # them all is cheaper than a refresh per batch.
+        well_summaries_rebuild()
     return {"wells": len(well_rows), "observations": observation_count, "samples": samples}

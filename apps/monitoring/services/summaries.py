@@ -1,17 +1,20 @@
-"""Each well's summary (WellSummary: counts, range, latest, trend), kept in the transaction of
-every write that changes its readings, and rebuilt whole by `manage.py rebuild_stats`."""
+"""Each well's summary (WellSummary: counts, range, latest, trend) and its recent days
+(ReadingDay), kept in the transaction of every write that changes its readings, rebuilt whole
+by `manage.py rebuild_stats` and compared with the readings by `rebuild_stats --check`
+(ADR-0013)."""
 
 import statistics
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
-from django.db import transaction
-from django.db.models import Max, Min
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models.functions import TruncDate
 
 from ..contract import EventKind
 from ..events import event_publish_on_commit
 from ..expressions import EpochSeconds
-from ..models import Observation, Well, WellSummary
+from ..models import Observation, ReadingDay, Release, Well, WellSummary
 from ..trends import well_trend
 from .bulk import ProgressCallback
 
@@ -20,13 +23,12 @@ def _well_summary(
     well_id: int,
     readings: list[tuple[float, float | None, str]],
     *,
-    first_at: datetime,
-    last_at: datetime,
+    bounds: dict,
     now: datetime,
 ) -> WellSummary:
     """A well's summary from its readings as (epoch seconds, depth, level_status), in time
     order, and its exact first and last times. The trend is trends.well_trend's: seasonal,
-    robust, over the period it reports."""
+    robust, over the period it reports. ``bounds`` is the well's row of _bounds."""
     values = [depth for _, depth, _ in readings if depth is not None]
     with_values = [(at, depth) for at, depth, _ in readings if depth is not None]
     trend = well_trend(readings)
@@ -40,8 +42,10 @@ def _well_summary(
     return WellSummary(
         well_id=well_id,
         observation_count=len(readings),
-        first_observed_at=first_at,
-        last_observed_at=last_at,
+        first_observed_at=bounds["first"],
+        last_observed_at=bounds["last"],
+        public_observation_count=bounds["public"],
+        public_last_observed_at=bounds["public_last"],
         last_depth_to_water_ft=with_values[-1][1] if with_values else None,
         min_depth_to_water_ft=min(values) if values else None,
         median_depth_to_water_ft=statistics.median(values) if values else None,
@@ -62,14 +66,43 @@ _SUMMARY_COLUMNS = ("well_id", EpochSeconds("observed_at"), "depth_to_water_ft",
 _SUMMARY_FIELDS = [f.name for f in WellSummary._meta.concrete_fields if not f.primary_key]
 
 
-def _time_bounds(readings) -> dict[int, tuple[datetime, datetime]]:
-    """Each well's first and last reading time, exactly (one indexed query)."""
+_PUBLIC = Q(release_status=Release.PUBLIC)
+
+
+def _bounds(readings: QuerySet[Observation]) -> dict[int, dict]:
+    """Each well's first and last reading time, exactly, and its released readings' count
+    and last time (one indexed query)."""
     return {
-        row["well_id"]: (row["first"], row["last"])
+        row["well_id"]: row
         for row in readings.values("well_id").annotate(
-            first=Min("observed_at"), last=Max("observed_at")
+            n=Count("pk"),
+            first=Min("observed_at"),
+            last=Max("observed_at"),
+            public=Count("pk", filter=_PUBLIC),
+            public_last=Max("observed_at", filter=_PUBLIC),
         )
     }
+
+
+def _recent_days(readings: QuerySet[Observation], now: datetime) -> list[ReadingDay]:
+    """The ReadingDay rows of ``readings`` from RECENT_DAYS ago (UTC) on."""
+    since = datetime.combine(now.date() - timedelta(days=ReadingDay.RECENT_DAYS), time(), UTC)
+    days = (
+        readings.filter(observed_at__gte=since)
+        .annotate(day=TruncDate("observed_at", tzinfo=UTC))
+        .order_by()
+        .values("well_id", "day")
+        .annotate(n=Count("pk"), public=Count("pk", filter=_PUBLIC))
+    )
+    return [
+        ReadingDay(
+            well_id=row["well_id"],
+            day=row["day"],
+            observation_count=row["n"],
+            public_observation_count=row["public"],
+        )
+        for row in days
+    ]
 
 
 def well_summaries_refresh(*, well_ids: Iterable[int]) -> int:
@@ -98,7 +131,8 @@ def _summaries_refresh(ids: list[int]) -> int:
     )
     now = datetime.now(UTC)
     summaries = []
-    bounds = _time_bounds(Observation.objects.filter(well_id__in=ids))
+    touched = Observation.objects.filter(well_id__in=ids)
+    bounds = _bounds(touched)
     for well_id in ids:
         readings = list(
             Observation.objects.filter(well_id=well_id)
@@ -106,10 +140,7 @@ def _summaries_refresh(ids: list[int]) -> int:
             .values_list(*_SUMMARY_COLUMNS[1:])
         )
         if readings:
-            first_at, last_at = bounds[well_id]
-            summaries.append(
-                _well_summary(well_id, readings, first_at=first_at, last_at=last_at, now=now)
-            )
+            summaries.append(_well_summary(well_id, readings, bounds=bounds[well_id], now=now))
     summarised = {summary.well_id for summary in summaries}
     WellSummary.objects.filter(well_id__in=[i for i in ids if i not in summarised]).delete()
     # An upsert: `rebuild_stats` may be swapping the whole table in meanwhile.
@@ -119,6 +150,9 @@ def _summaries_refresh(ids: list[int]) -> int:
         unique_fields=["well"],
         update_fields=_SUMMARY_FIELDS,
     )
+    # Under the wells' locks above: the days of one well are rewritten by one writer.
+    ReadingDay.objects.filter(well_id__in=ids).delete()
+    ReadingDay.objects.bulk_create(_recent_days(touched, now))
     return len(summaries)
 
 
@@ -134,11 +168,11 @@ def well_summaries_rebuild(*, on_progress: ProgressCallback | None = None) -> in
         .values_list(*_SUMMARY_COLUMNS)
         .iterator(chunk_size=20_000)
     )
-    bounds = _time_bounds(Observation.objects.all())
+    bounds = _bounds(Observation.objects.all())
+    days = _recent_days(Observation.objects.all(), now)
 
     def summary_of(well_id: int) -> WellSummary:
-        first_at, last_at = bounds[well_id]
-        return _well_summary(well_id, readings, first_at=first_at, last_at=last_at, now=now)
+        return _well_summary(well_id, readings, bounds=bounds[well_id], now=now)
 
     for well_id, observed_at, depth, status in stream:
         if well_id != current_id and readings:
@@ -163,5 +197,59 @@ def well_summaries_rebuild(*, on_progress: ProgressCallback | None = None) -> in
             update_fields=_SUMMARY_FIELDS,
         )
         WellSummary.objects.exclude(well_id__in=Observation.objects.values("well_id")).delete()
+        ReadingDay.objects.all().delete()
+        ReadingDay.objects.bulk_create(days, batch_size=2000)
         event_publish_on_commit(kind=EventKind.STATS_REBUILT, payload={"wells": len(summaries)})
     return len(summaries)
+
+
+_CHECKED = (
+    ("observation_count", "n"),
+    ("first_observed_at", "first"),
+    ("last_observed_at", "last"),
+    ("public_observation_count", "public"),
+    ("public_last_observed_at", "public_last"),
+)
+
+
+def well_summaries_check() -> list[str]:
+    """Where the maintained figures differ from the readings now: one line per difference
+    (well, figure, kept, recomputed); none when they agree. Read in one transaction, so
+    that a write landing meanwhile is seen by both sides or neither (SQLite's transactions
+    are snapshots; PostgreSQL's are made REPEATABLE READ here)."""
+    one_snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if one_snapshot:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        now = datetime.now(UTC)
+        recomputed = _bounds(Observation.objects.all())
+        kept = {summary.well_id: summary for summary in WellSummary.objects.all()}
+        problems = []
+        for well_id in sorted(recomputed.keys() | kept.keys()):
+            summary, row = kept.get(well_id), recomputed.get(well_id)
+            if summary is None or row is None:
+                problems.append(f"well {well_id}: summary {'missing' if row else 'left over'}")
+                continue
+            for field, key in _CHECKED:
+                if getattr(summary, field) != row[key]:
+                    problems.append(
+                        f"well {well_id}: {field} kept {getattr(summary, field)}, "
+                        f"recomputed {row[key]}"
+                    )
+        since = now.date() - timedelta(days=ReadingDay.RECENT_DAYS - 1)
+        fresh = {(day.well_id, day.day): day for day in _recent_days(Observation.objects, now)}
+        stored = {(day.well_id, day.day): day for day in ReadingDay.objects.filter(day__gte=since)}
+        for key in sorted(fresh.keys() | stored.keys(), key=str):
+            if key[1] < since:
+                continue
+            want, got = fresh.get(key), stored.get(key)
+            counts = [
+                (day.observation_count, day.public_observation_count) if day else (0, 0)
+                for day in (got, want)
+            ]
+            if counts[0] != counts[1]:
+                problems.append(
+                    f"well {key[0]} on {key[1]}: readings kept {counts[0]}, recomputed {counts[1]}"
+                )
+        return problems
