@@ -25,7 +25,7 @@ import os
 import sqlite3
 import sys
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
@@ -103,18 +103,22 @@ def _shown(column: str) -> str:
 
 
 PUBLIC_WELL = "w.\"release_status\" = 'public'"
-PUBLIC_READINGS = (
-    'FROM "monitoring_observation" o INNER JOIN "monitoring_well" w ON (o."well_id" = w."id") '
-    f"WHERE o.\"release_status\" = 'public' AND {PUBLIC_WELL} AND " + _published("water_levels")
-)
 SQL = {
     "stats_by_status": (
         f'SELECT "status", COUNT("id") FROM "monitoring_well" w WHERE {PUBLIC_WELL} GROUP BY 1'
     ),
+    # The tallies every write keeps (ADR-0013), of the wells publishing water levels.
     "stats_observations": (
-        'SELECT COUNT(o."id") AS "total", '
-        'COUNT(o."id") FILTER (WHERE o."observed_at" >= %s) AS "last_30_days", '
-        f'MAX(o."observed_at") AS "latest" {PUBLIC_READINGS}'
+        'SELECT COALESCE(SUM(t."public_observation_count"), 0), '
+        'MAX(t."public_last_observed_at") FROM "monitoring_wellsummary" t '
+        f'INNER JOIN "monitoring_well" w ON (t."well_id" = w."id") WHERE {PUBLIC_WELL} AND '
+        + _published("water_levels")
+    ),
+    "stats_recent": (
+        'SELECT COALESCE(SUM(t."public_observation_count"), 0) FROM "monitoring_readingday" t '
+        f'INNER JOIN "monitoring_well" w ON (t."well_id" = w."id") WHERE {PUBLIC_WELL} AND '
+        + _published("water_levels")
+        + ' AND t."day" >= %s'
     ),
     "stats_samples": (
         'SELECT COUNT(*) FROM "monitoring_sample" s INNER JOIN "monitoring_well" w '
@@ -293,7 +297,11 @@ class SQLite:
     async def fetch(self, name: str, *params) -> list[tuple]:
         # Stored as naive UTC text, as Django's SQLite backend writes datetimes.
         params = [
-            p.astimezone(UTC).replace(tzinfo=None).isoformat(" ") if isinstance(p, datetime) else p
+            p.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+            if isinstance(p, datetime)
+            else p.isoformat()
+            if isinstance(p, date)
+            else p
             for p in params
         ]
         rows = await asyncio.to_thread(self._fetch, name, params)
@@ -330,8 +338,9 @@ db = Postgres(DATABASE_URL) if DATABASE_URL.startswith("postgres") else SQLite(D
 
 async def stats(query: dict, url: str) -> dict:
     by_status = dict(await db.fetch("stats_by_status"))
-    ((total, last_30_days, latest),) = await db.fetch(
-        "stats_observations", datetime.now(UTC) - timedelta(days=30)
+    ((total, latest),) = await db.fetch("stats_observations")
+    ((last_30_days,),) = await db.fetch(
+        "stats_recent", datetime.now(UTC).date() - timedelta(days=29)
     )
     ((samples,),) = await db.fetch("stats_samples")
     return {

@@ -1,16 +1,19 @@
 """Figures in constant time (issue 18, ADR-0013): what /api/stats costs at a small and a
 large number of readings, before and after the figures were kept by the writes.
 
-Two throwaway PostgreSQL clusters, migrated and seeded by this checkout (``seed_demo``, its
-hourly loggers giving the volume): one with about ``--small`` readings, one with about
-``--large``. uvicorn (``--workers`` each, the async driver on) serves each database with
-the code at ``--before`` (a git ref, checked out into a worktree; it counts the readings
-and ignores the new tables) and with this checkout. wrk measures /api/stats, anonymous and
-one connection at a time (so that the single flight shares nothing and p50 is one call's
-cost), ``--rounds`` times, interleaved. Reported per code: p50 at each size and
+Two throwaway PostgreSQL clusters, migrated and seeded by this checkout (``seed_demo``):
+the same network (``--loggers`` hourly loggers and ``--field-wells`` wells visited by hand)
+early in its life (``--small-days`` of logger record, about 100,000 readings) and after
+years (``--large-days``, about 10,000,000). The table grows with time at a network's
+steady rate, which is what the figures must not grow with. uvicorn (``--workers`` each,
+the async driver on) serves each database with the code at ``--before`` (a git ref,
+checked out into a worktree; it counts the readings and ignores the new tables) and with
+this checkout. wrk measures /api/stats, anonymous and one connection at a time (so that
+the single flight shares nothing and p50 is one call's cost), ``--rounds`` times,
+interleaved. Reported per code: p50 at each size and
 large/small (target ≤ 1.3).
 
-Usage: python bench/stats_bench.py --before cfba1e1 [--large 10000000 --rounds 3]
+Usage: python bench/stats_bench.py --before cfba1e1 [--loggers 100 --large-days 4170]
 """
 
 import argparse
@@ -30,21 +33,17 @@ from fanout_bench import serve  # noqa: E402 - the same uvicorn start as the fan
 
 from tests.support.pgcluster import PostgresCluster  # noqa: E402
 
-LOGGER_DAYS = 3650  # hourly, about 87,600 readings a logger well
-FIELD_WELLS = 200
 
-
-def seed(url: str, readings: int) -> int:
-    """Seed ``url`` with about ``readings`` readings (field visits and hourly loggers);
-    returns how many the database holds."""
+def seed(url: str, *, loggers: int, field_wells: int, days: int) -> int:
+    """Seed ``url`` with the network, its loggers ``days`` old; returns how many readings
+    the database holds."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "project.settings.bench", "DATABASE_URL": url}
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=BASE_DIR, env=env, check=True)
-    loggers = max(1, round(readings / (LOGGER_DAYS * 24)))
     subprocess.run(
-        [*manage, "seed_demo", "--seed", "18", "--wells", str(FIELD_WELLS + loggers)]
-        + ["--years", "10", "--transducer-wells", str(loggers)]
-        + ["--transducer-days", str(LOGGER_DAYS)],
+        [*manage, "seed_demo", "--seed", "18", "--wells", str(field_wells + loggers)]
+        + ["--years", str(max(1, round(days / 365))), "--transducer-wells", str(loggers)]
+        + ["--transducer-days", str(days)],
         cwd=BASE_DIR,
         env=env,
         check=True,
@@ -86,8 +85,10 @@ def p50_ms(url: str, *, duration_s: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", required=True, help="git ref of the code counting readings")
-    parser.add_argument("--small", type=int, default=100_000)
-    parser.add_argument("--large", type=int, default=10_000_000)
+    parser.add_argument("--loggers", type=int, default=100)
+    parser.add_argument("--field-wells", type=int, default=50)
+    parser.add_argument("--small-days", type=int, default=42, help="about 100,000 readings")
+    parser.add_argument("--large-days", type=int, default=4170, help="about 10,000,000")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--duration", type=int, default=5, help="seconds per measurement")
     parser.add_argument("--rounds", type=int, default=3)
@@ -104,7 +105,15 @@ def main() -> None:
     clusters = {"small": PostgresCluster().start(), "large": PostgresCluster().start()}
     servers = []
     try:
-        held = {size: seed(cluster.url, getattr(args, size)) for size, cluster in clusters.items()}
+        held = {
+            size: seed(
+                cluster.url,
+                loggers=args.loggers,
+                field_wells=args.field_wells,
+                days=getattr(args, f"{size}_days"),
+            )
+            for size, cluster in clusters.items()
+        }
         for size, cluster in clusters.items():
             env = {
                 **os.environ,

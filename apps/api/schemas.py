@@ -122,7 +122,9 @@ class StatsOut(Schema):
     active_wells: int
     wells_by_status: dict[str, int]
     observations: int
-    observations_last_30_days: int
+    observations_last_30_days: int = Field(
+        description="Readings observed on the last 30 days (UTC calendar days, today included)."
+    )
     latest_observed_at: datetime | None
     samples: int
 

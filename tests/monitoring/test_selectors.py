@@ -2,10 +2,9 @@
 ones are exercised through the API in tests/api): filters, keyset pages, chunks and figures
 against data whose answer is known."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from django.utils import timezone
 
 from apps.monitoring import selectors
 from apps.monitoring.contract import OBSERVATION_FIELDS, ObservationRow
@@ -125,16 +124,15 @@ def test_chunks_cover_a_range_once(series):
 
 def test_stats_count_what_is_stored(series):
     sample_create(well=series)
-    # A second well's readings around the 30-day window's start, on either side of it by
-    # hours (the window's first day is counted from its readings, the others from the
-    # tallies), and 10 older than the window: written with their tallies, as services do.
+    # A second well's readings on either side of the 30-day window's start (whole UTC
+    # days, today included), and 10 older: written with their tallies, as services do.
     south = Well.objects.get(site_no="S1")
-    now = timezone.now()
-    since = now - timedelta(days=30)
-    inside = [now - timedelta(days=d) for d in range(1, 30)]
-    inside += [since + timedelta(hours=h) for h in (0.5, 1, 2, 3)]
-    outside = [since - timedelta(hours=h) for h in (0.5, 1, 2)] + [
-        now - timedelta(days=d) for d in range(31, 38)
+    today = datetime.now(UTC).date()
+    first_day = datetime.combine(today - timedelta(days=29), time(), UTC)
+    inside = [first_day + timedelta(hours=h) for h in (0, 0.5, 12, 23.9)]
+    inside += [first_day + timedelta(days=d, hours=6) for d in range(1, 30)]
+    outside = [first_day - timedelta(hours=h) for h in (0.1, 1, 23)] + [
+        first_day - timedelta(days=d) for d in range(2, 9)
     ]
     observation_bulk_insert(rows=[ObservationRow(south.pk, at, 5.0) for at in inside + outside])
     well_summaries_refresh(well_ids=[series.pk, south.pk])

@@ -2,33 +2,34 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Manager, Max, QuerySet, Sum
 from django.utils import timezone
 
 from ..asyncdriver import on_own_connection, reading
-from ..models import Observation, ReadingDay, Sample, Well, WellSummary
+from ..models import ReadingDay, Sample, Well, WellSummary
 from ..singleflight import SingleFlight
 from .visibility import (
     Audience,
-    readings_visible,
     samples_visible,
     tallies_visible,
     tally_prefix,
     wells_visible,
 )
 
-RECENT = timedelta(days=30)  # "observations_last_30_days"
+# "observations_last_30_days": the readings of the last 30 UTC days, today included. Whole
+# days, so that the tallies answer it alone: a window starting mid-day would have to count
+# that day's readings, a cost that grows with the table (ADR-0013).
+RECENT_DAYS = 30
 
 
 @dataclass(frozen=True)
 class _StatsQueries:
     by_status: QuerySet  # of the visible wells
     summaries: QuerySet  # their WellSummary rows
-    days: QuerySet  # their ReadingDay rows after the window's first day
-    first_day: QuerySet  # the readings of the window's first day, from its start
+    days: QuerySet  # their ReadingDay rows of the last RECENT_DAYS days
     prefix: str  # of the tallies the audience may see
 
 
@@ -36,21 +37,16 @@ def _stats_queries(
     now: datetime, *, audience: Audience, manager: Callable[[type], Manager]
 ) -> _StatsQueries:
     """The queries behind the headline figures of what ``audience`` may see, from the
-    managers ``manager`` gives (evaluated by the sync or the async twin). None reads more
-    than a day of readings: counts come from the per-well tallies that every write keeps
-    (WellSummary, ReadingDay; ADR-0013), and "the last 30 days" is the tallied days after
-    the window's first day plus that day's readings from the window's start, counted
-    through the time index."""
+    managers ``manager`` gives (evaluated by the sync or the async twin). None reads a
+    reading: counts come from the per-well tallies that every write keeps (WellSummary,
+    ReadingDay; ADR-0013)."""
     wells = wells_visible(manager(Well).all(), audience=audience)
-    since = now - RECENT
-    days = manager(ReadingDay).filter(day__gt=since.date())
-    first_day_ends = datetime.combine(since.date() + timedelta(days=1), time(), UTC)
-    first_day = manager(Observation).filter(observed_at__gte=since, observed_at__lt=first_day_ends)
+    first_day = now.astimezone(UTC).date() - timedelta(days=RECENT_DAYS - 1)
+    days = manager(ReadingDay).filter(day__gte=first_day)
     return _StatsQueries(
         by_status=wells.order_by().values("status").annotate(n=Count("id")),
         summaries=tallies_visible(manager(WellSummary).all(), audience=audience),
         days=tallies_visible(days, audience=audience),
-        first_day=readings_visible(first_day, audience=audience),
         prefix=tally_prefix(audience=audience),
     )
 
@@ -106,7 +102,7 @@ async def _stats_acompute(audience: Audience, now: datetime) -> dict[str, Any]:
         audience,
         {row["status"]: row["n"] async for row in queries.by_status},
         await queries.summaries.aaggregate(**_totals(queries)),
-        recent["n"] + await queries.first_day.acount(),
+        recent["n"],
         await samples_visible(reading(Sample).all(), audience=audience).acount(),
     )
 
@@ -119,6 +115,6 @@ def stats_get(*, audience: Audience) -> dict[str, Any]:
         audience,
         {row["status"]: row["n"] for row in queries.by_status},
         queries.summaries.aggregate(**_totals(queries)),
-        recent["n"] + queries.first_day.count(),
+        recent["n"],
         samples_visible(Sample.objects.all(), audience=audience).count(),
     )
