@@ -29,22 +29,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from fanout_bench import serve  # noqa: E402 - the same uvicorn start as the fan-out bench
+from http_bench import wrk  # noqa: E402 - the same wrk run as the HTTP bench
 
 from tests.support.pgcluster import PostgresCluster  # noqa: E402
 
 
 def requests_per_s(url: str, *, concurrency: int, duration_s: int) -> float:
-    completed = subprocess.run(
-        [
-            shutil.which("wrk") or "wrk",
-            *("-t", "2", "-c", str(concurrency), "-d", f"{duration_s}s", "--timeout", "30s"),
-            *("-s", str(BASE_DIR / "bench" / "wrk_report.lua"), url),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=duration_s + 120,
-    )
-    report = json.loads(completed.stdout.strip().splitlines()[-1])
+    report = wrk(url, concurrency=concurrency, duration_s=duration_s)
     if any(report["errors"].values()):
         raise RuntimeError(f"errors on {url}: {report['errors']}")
     return report["requests"] / (report["duration_us"] / 1e6)
