@@ -37,6 +37,25 @@ from tests.support.redis import RedisServer  # noqa: E402
 SITE_NO = "FANOUT01"
 
 
+def worktree_add(ref: str) -> Path:
+    """The code at git ``ref``, checked out into a temporary worktree (the benches'
+    "before" side); worktree_remove takes it away."""
+    worktree = Path(tempfile.mkdtemp(prefix="piezo-before-"))
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(worktree), ref],
+        cwd=BASE_DIR,
+        check=True,
+        capture_output=True,
+    )
+    return worktree
+
+
+def worktree_remove(worktree: Path) -> None:
+    subprocess.run(
+        ["git", "worktree", "remove", "--force", str(worktree)], cwd=BASE_DIR, check=False
+    )
+
+
 def serve(checkout: Path, env: dict[str, str], workers: int = 2) -> tuple[subprocess.Popen, str]:
     """uvicorn serving ``checkout`` with ``env``, once /api/health answers; (process, url)."""
     port = free_port()
@@ -141,13 +160,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=10_000)
     parser.add_argument("--subscribers", type=int, default=5)
     args = parser.parse_args()
-    worktree = Path(tempfile.mkdtemp(prefix="piezo-before-"))
-    subprocess.run(
-        ["git", "worktree", "add", "--detach", str(worktree), args.before],
-        cwd=BASE_DIR,
-        check=True,
-        capture_output=True,
-    )
+    worktree = worktree_add(args.before)
     cluster = PostgresCluster().start()
     redis = RedisServer().start()
     env = {
@@ -197,9 +210,7 @@ def main() -> None:
     finally:
         redis.stop()
         cluster.stop()
-        subprocess.run(
-            ["git", "worktree", "remove", "--force", str(worktree)], cwd=BASE_DIR, check=False
-        )
+        worktree_remove(worktree)
 
 
 if __name__ == "__main__":

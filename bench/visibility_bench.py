@@ -22,13 +22,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from fanout_bench import serve  # noqa: E402 - the same uvicorn start as the fan-out bench
+# The same uvicorn start and "before" checkout as the fan-out bench.
+from fanout_bench import serve, worktree_add, worktree_remove  # noqa: E402
 from http_bench import wrk  # noqa: E402 - the same wrk run as the HTTP bench
 
 from tests.support.pgcluster import PostgresCluster  # noqa: E402
@@ -64,13 +64,7 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
-    worktree = Path(tempfile.mkdtemp(prefix="piezo-before-"))
-    subprocess.run(
-        ["git", "worktree", "add", "--detach", str(worktree), args.before],
-        cwd=BASE_DIR,
-        check=True,
-        capture_output=True,
-    )
+    worktree = worktree_add(args.before)
     cluster = PostgresCluster().start()
     env = {
         **os.environ,
@@ -128,9 +122,7 @@ def main() -> None:
             process.terminate()
             process.wait(30)
         cluster.stop()
-        subprocess.run(
-            ["git", "worktree", "remove", "--force", str(worktree)], cwd=BASE_DIR, check=False
-        )
+        worktree_remove(worktree)
 
 
 if __name__ == "__main__":
