@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := DJANGO_SETTINGS_MODULE=project.settings.local $(PY) manage.py
 
-.PHONY: setup components demo-db run test test-sqlite test-postgres lint format checklist checklist-eval fuzz fault bench bench-admin bench-fanout bench-visibility bench-stats clean
+.PHONY: setup components demo-db run test test-sqlite test-postgres lint format checklist checklist-eval fuzz fault bench bench-admin bench-fanout bench-visibility bench-stats bench-export clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -91,6 +91,7 @@ bench: setup
 	$(MAKE) bench-fanout
 	$(MAKE) bench-visibility
 	$(MAKE) bench-stats
+	$(MAKE) bench-export
 
 # A batch POST and its live fan-out, before (5772ff0, a git worktree) and after issue 22.
 bench-fanout: setup
@@ -105,6 +106,11 @@ bench-visibility: setup
 # writes' tallies (this checkout): about 15 minutes, most of it seeding 10M readings.
 bench-stats: setup
 	$(PY) bench/stats_bench.py --before cfba1e1
+
+# The CSV export of a 1,000,000-row series against PostgreSQL's COPY, before and after
+# ADR-0014 (about 8 minutes).
+bench-export: setup
+	$(PY) bench/export_bench.py --before 9a327f9
 
 # The admin's pages at ~100k readings and at a survey's size (2M SQLite, 10M PostgreSQL):
 # about 15 minutes, mostly seeding (ADR-0008).

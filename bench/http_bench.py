@@ -225,8 +225,8 @@ def seed(db: Database, env: dict, args) -> dict:
 
 
 class Server:
-    def __init__(self, target: str, workers: int, env: dict) -> None:
-        self.target = target
+    def __init__(self, target: str, workers: int, env: dict, checkout: Path = BASE_DIR) -> None:
+        self.target, self.checkout = target, checkout
         self.app, self.prefix, self.target_env = TARGETS[target]
         self.app_name = env.get("PGAPPNAME", APP_NAME)
         self.workers = workers
@@ -252,7 +252,7 @@ class Server:
             env = {**self.env, **self.target_env}
         self.process = subprocess.Popen(
             [sys.executable, *command],
-            cwd=BASE_DIR,
+            cwd=self.checkout,
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -353,7 +353,16 @@ class Sampler:
 # --- load -------------------------------------------------------------------------------
 
 
-def wrk(url: str, *, concurrency: int, duration_s: int) -> dict:
+def wrk(
+    url: str,
+    *,
+    concurrency: int,
+    duration_s: int,
+    script: str = "wrk_report.lua",
+    env: dict | None = None,
+) -> dict:
+    """wrk's summary (wrk_report.lua) of ``concurrency`` connections on ``url``; ``script``
+    (in bench/, starting with dofile of wrk_report.lua) may shape the requests."""
     wrk_bin = shutil.which("wrk")
     if wrk_bin is None:
         raise BenchError("wrk is not installed (Debian: apt-get install wrk)")
@@ -361,8 +370,10 @@ def wrk(url: str, *, concurrency: int, duration_s: int) -> dict:
         [
             wrk_bin,
             *("-t", str(min(2, concurrency)), "-c", str(concurrency), "-d", f"{duration_s}s"),
-            *("--timeout", "60s", "-s", str(BASE_DIR / "bench" / "wrk_report.lua"), url),
+            *("--timeout", "60s", "-s", str(BASE_DIR / "bench" / script), url),
         ],
+        cwd=BASE_DIR,
+        env=env,
         capture_output=True,
         text=True,
         timeout=duration_s + 120,
@@ -480,6 +491,7 @@ def stream_download(server: Server, db: Database, path: str) -> dict:
         "rows_per_s": round((lines - 1) / seconds),
         "first_byte_s": round(first_byte_s or 0.0, 3),
         "peak_rss_mb": round(samples.peak_rss_mb, 1),
+        "loop_lag_ms": samples.loop_lag_ms,
     }
 
 

@@ -12,9 +12,11 @@ of its own, such as the shared headline-figures scan (``on_own_connection``)."""
 
 from collections.abc import Awaitable
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import router
-from django.db.models import Manager, Model
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
+from django.db.models import Manager, Model, QuerySet
 
 
 def _driver_alias(model: type[Model]) -> str | None:
@@ -44,7 +46,6 @@ async def release(model: type[Model]) -> None:
     chunks of an export), whichever path holds it."""
     alias = _driver_alias(model)
     if alias is None:
-        from asgiref.sync import sync_to_async
         from django.db import close_old_connections
 
         # With CONN_MAX_AGE=0 this returns the connection the last query used, on the
@@ -65,3 +66,41 @@ async def on_own_connection[T](work: Awaitable[T]) -> T:
     from django_async_backend.db import async_new_connection
 
     return await async_new_connection(work)
+
+
+def copy_supported(model: type[Model]) -> bool:
+    """Whether ``model``'s reads go to PostgreSQL, which can write CSV itself (copy_csv)."""
+    return connections[router.db_for_read(model) or "default"].vendor == "postgresql"
+
+
+async def copy_csv(model: type[Model], rows: QuerySet) -> bytes:
+    """``rows`` as CSV, written by PostgreSQL (``COPY (...) TO STDOUT``) on the connection
+    that ``reading(model)`` reads with, and read whole: the caller releases the connection
+    before it takes its time over the text."""
+    alias = router.db_for_read(model) or "default"
+    try:
+        sql, params = rows.query.get_compiler(using=alias).as_sql()
+    except EmptyResultSet:
+        # A filter that can match nothing (a well whose readings its audience may not
+        # see): Django sends no query for it, and neither do we.
+        return b""
+    statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+    if _driver_alias(model) is None:
+        return await sync_to_async(_copy_csv)(alias, statement, params)
+    from django_async_backend.db import async_connections
+
+    buffer = bytearray()
+    # psycopg's own cursor under the driver's wrapper: the wrapper's copy() (with DEBUG)
+    # takes no parameters.
+    async with (
+        await async_connections[alias].cursor() as wrapper,
+        wrapper.cursor.copy(statement, params) as copy,
+    ):
+        async for data in copy:
+            buffer += data
+    return bytes(buffer)
+
+
+def _copy_csv(alias: str, statement: str, params) -> bytes:
+    with connections[alias].cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
+        return b"".join(copy)

@@ -121,6 +121,12 @@ CSV_FIELDS = (
     "notes",
     "flags",
 )
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection,
+# OWASP): `=HYPERLINK(...)` in a reading's notes would become a live link, `=cmd|...` a
+# command. An export's text cells that start with one get a leading single quote, which
+# spreadsheets show as text and a reader of the CSV can strip (exports.csv_cell, and
+# expressions.SafeText for the exports PostgreSQL writes).
+FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
 class EventKind(StrEnum):

@@ -9,8 +9,16 @@ import io
 import json
 from collections.abc import AsyncIterator, Iterator
 
-from .contract import CSV_FIELDS
-from .selectors import ObservationFilters, WellScope, observation_achunks, observation_chunks
+from .contract import CSV_FIELDS, FORMULA_STARTS
+from .models import Observation
+from .selectors import (
+    ObservationFilters,
+    WellScope,
+    copy_supported,
+    observation_achunks,
+    observation_chunks,
+    observation_csv_achunks,
+)
 
 CHUNK_SIZE = 5000
 # Rows formatted between two turns of the event loop. Formatting is CPU on the loop: a
@@ -24,14 +32,8 @@ def csv_filename(site_no: str) -> str:
     return f"{safe}-observations.csv"
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection,
-# OWASP): `=HYPERLINK(...)` in a reading's notes would become a live link, `=cmd|...` a
-# command. Such text cells get a leading single quote, which spreadsheets show as text and
-# a reader of the CSV can strip; numbers are never text here, so -3.5 stays a number.
-FORMULA_STARTS = frozenset("=+-@\t\r")
-
-
 def csv_cell(value):
+    # Numbers are never text here, so -3.5 stays a number (contract.FORMULA_STARTS).
     if value.__class__ is str and value[:1] in FORMULA_STARTS:
         return "'" + value
     return value
@@ -40,7 +42,19 @@ def csv_cell(value):
 def _csv_text(rows: list[tuple]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue()
+    text = buffer.getvalue()
+    if "\r" in text:
+        # Python 3.12's writer leaves a lone carriage return unquoted, and readers end the
+        # row there; 3.13 and PostgreSQL quote it, as RFC 4180 asks. A writer whose line
+        # ending holds one quotes it too.
+        text = "".join(_row_text(row) for row in rows)
+    return text
+
+
+def _row_text(row: tuple) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(row)
+    return buffer.getvalue()[:-2] + "\n"
 
 
 def _csv_rows(site_no: str, chunk: list[tuple]) -> str:
@@ -59,10 +73,20 @@ async def observation_csv_astream(
     filters: ObservationFilters,
     chunk_size: int = CHUNK_SIZE,
     bom: bool = False,
-) -> AsyncIterator[str]:
-    """The CSV text of a well's readings: a header (after a byte-order mark with ``bom``,
-    for spreadsheets), then FORMAT_STEP rows at a time, each query's chunk read first."""
-    yield ("\ufeff" if bom else "") + _csv_text([("site_no", *CSV_FIELDS)])
+) -> AsyncIterator[bytes]:
+    """The CSV of a well's readings, UTF-8: a header (after a byte-order mark with ``bom``,
+    for spreadsheets), then a chunk at a time, each read whole before it is sent: written
+    by PostgreSQL where it serves the reads (ADR-0014), else FORMAT_STEP rows at a time in
+    Python."""
+    yield (("\ufeff" if bom else "") + _csv_text([("site_no", *CSV_FIELDS)])).encode()
+    if copy_supported(Observation):
+        # As PostgreSQL wrote them: decoding and encoding again would only hold two more
+        # copies of each chunk while it is sent.
+        async for text in observation_csv_achunks(
+            well=well, filters=filters, site_cell=csv_cell(well.site_no), chunk_size=chunk_size
+        ):
+            yield text
+        return
     async for chunk in observation_achunks(
         well=well, filters=filters, fields=CSV_FIELDS, chunk_size=chunk_size
     ):
@@ -71,7 +95,7 @@ async def observation_csv_astream(
                 # Sending a piece does not suspend while the client keeps up, so without
                 # this no other request would run until the whole chunk was sent.
                 await asyncio.sleep(0)
-            yield _csv_rows(well.site_no, chunk[start : start + FORMAT_STEP])
+            yield _csv_rows(well.site_no, chunk[start : start + FORMAT_STEP]).encode()
 
 
 def observation_csv_stream(

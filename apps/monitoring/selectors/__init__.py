@@ -7,7 +7,7 @@ publisher's thread, the benchmarks and ADR-0004's P0/P1.
 
 Callers import from here; the modules are how the code is kept, not part of the contract."""
 
-from ..asyncdriver import read_path
+from ..asyncdriver import copy_supported, read_path
 from ..contract import OBSERVATION_FIELDS
 from .audit import AUDITED, audit_page
 from .catalog import (
@@ -24,6 +24,7 @@ from .observations import (
     observation_apage,
     observation_apayloads,
     observation_chunks,
+    observation_csv_achunks,
     observation_page,
     observation_payloads,
     observation_queryset,
@@ -81,6 +82,7 @@ __all__ = [
     "WellDetail",
     "WellFilters",
     "contact_queryset",
+    "copy_supported",
     "database_aping",
     "featured_well_aget",
     "group_queryset",
@@ -90,6 +92,7 @@ __all__ = [
     "observation_apage",
     "observation_apayloads",
     "observation_chunks",
+    "observation_csv_achunks",
     "observation_page",
     "observation_payloads",
     "observation_queryset",

@@ -70,7 +70,8 @@ class Command(BaseCommand):
             else exports.observation_json_astream(well=well, filters=filters)
         )
         async for text in stream:
-            self.stdout.write(text, ending="")
+            # The CSV comes as the response's UTF-8 bytes, the JSON as text.
+            self.stdout.write(text if isinstance(text, str) else text.decode(), ending="")
 
 
 def _role_audience(role: str) -> selectors.Audience:
