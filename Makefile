@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := DJANGO_SETTINGS_MODULE=project.settings.local $(PY) manage.py
 
-.PHONY: setup components demo-db run test test-sqlite test-postgres lint format checklist checklist-eval fuzz fault bench bench-admin bench-fanout bench-visibility bench-stats bench-export clean
+.PHONY: setup components demo-db run test test-sqlite test-postgres lint format checklist checklist-eval fuzz fault bench bench-admin bench-fanout bench-visibility bench-stats bench-export bench-writes clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -92,6 +92,7 @@ bench: setup
 	$(MAKE) bench-visibility
 	$(MAKE) bench-stats
 	$(MAKE) bench-export
+	$(MAKE) bench-writes
 
 # A batch POST and its live fan-out, before (5772ff0, a git worktree) and after issue 22.
 bench-fanout: setup
@@ -111,6 +112,11 @@ bench-stats: setup
 # ADR-0014 (about 8 minutes).
 bench-export: setup
 	$(PY) bench/export_bench.py --before 9a327f9
+
+# Single-reading POSTs on SQLite at concurrency 50 against raw sqlite3 inserts (issue 18,
+# target 5; about 3 minutes).
+bench-writes: setup
+	$(PY) bench/writes_bench.py
 
 # The admin's pages at ~100k readings and at a survey's size (2M SQLite, 10M PostgreSQL):
 # about 15 minutes, mostly seeding (ADR-0008).
