@@ -8,6 +8,10 @@ SQLite is configured so that concurrent writers wait for each other instead of f
   https://docs.djangoproject.com/en/6.1/ref/databases/#database-is-locked-errors
 * ``journal_mode=WAL`` lets readers go on while one writer writes.
 * ``timeout`` is the busy timeout: how long a writer waits for the lock.
+* The engine is Django's with one addition (project/sqlite/base.py): the write
+  transactions of one process queue on a lock of their own before BEGIN, so that each
+  commit hands SQLite's lock to the next writer at once instead of to whichever of them
+  next wakes from SQLite's busy-handler sleep.
 
 PostgreSQL uses Django's psycopg pool. Under ASGI every sync request runs on a thread of
 its own, so persistent connections (CONN_MAX_AGE > 0) pile up one per thread; the pool
@@ -29,6 +33,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_float, env_int, env_str
 
+SQLITE_ENGINE = "project.sqlite"
+
 
 def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
     """Build one read-write DATABASES entry from a URL (sqlite:///path or postgres://...)."""
@@ -43,6 +49,7 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
         if not name.is_absolute():
             name = base_dir / name
         config["NAME"] = str(name)
+        config["ENGINE"] = SQLITE_ENGINE
         journal_mode = env_str("SQLITE_JOURNAL_MODE", "WAL")
         config["OPTIONS"] = {
             # Overridable only so the regression tests can reproduce the broken defaults.
@@ -122,7 +129,7 @@ def readonly_database(
 ) -> dict[str, Any]:
     """The read-only alias: a replica's URL, or the default database opened read-only."""
     config = database_from_url(url, base_dir=base_dir) if url else copy.deepcopy(default)
-    if config["ENGINE"] == "django.db.backends.sqlite3":
+    if config["ENGINE"] == SQLITE_ENGINE:
         # mode=ro: SQLite itself refuses writes. Django opens SQLite names as URIs.
         config["NAME"] = f"file:{config['NAME']}?mode=ro"
         config["OPTIONS"] = {

@@ -5,6 +5,7 @@ import os
 
 from .base import *  # noqa: F403
 from .base import DATABASES, ROOT_URLCONF, VAR_DIR
+from .database import SQLITE_ENGINE
 from .env import env_str
 
 SECRET_KEY = env_str("SECRET_KEY", "test-only-not-secret")
@@ -13,7 +14,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # A file, not pytest-django's in-memory default: WAL, busy timeouts and real server
 # processes (uvicorn in the concurrency tests) all need a database on disk.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == SQLITE_ENGINE:
     # One file per run, so two suites running at once do not share (and break) it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_piezo_{os.getpid()}.sqlite3")}
 # In-process tests read through the same connection as they write (Django's test mirror);
