@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import connection
@@ -146,20 +147,35 @@ def demo(db) -> dict[str, int]:
     return services.demo_seed(**DEMO)
 
 
+# The database the settings name before pytest-django swaps in the test database.
+CONFIGURED_DATABASE = settings.DATABASES["default"]["NAME"]
+
+
 @pytest.fixture(scope="module")
 def demo_for_reads(django_db_setup, django_db_blocker) -> dict[str, int]:
     """The same data set, committed once for a whole module whose tests only read it (no
     per-test seed and flush): use it with ``reads_only`` instead of a django_db marker. The
-    tables are emptied when the module is done."""
+    tables are emptied when the module is done.
+
+    pytest-django sets up only the databases that a collected test's marker or ``db``
+    fixture asks for, so a run of such a module alone has none: this fixture then sets
+    them up itself. Without that it seeded, and flushed, the database the settings name
+    (a developer's own)."""
     from django.core.management import call_command
+    from django.test.utils import setup_databases, teardown_databases
 
     with django_db_blocker.unblock():
+        own = None
+        if connection.settings_dict["NAME"] == CONFIGURED_DATABASE:
+            own = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         services.lexicon_seed()
         counts = services.demo_seed(**DEMO)
     yield counts
     with django_db_blocker.unblock():
         close_every_connection()
         call_command("flush", interactive=False, verbosity=0)
+        if own is not None:
+            teardown_databases(own, verbosity=0)
 
 
 @pytest.fixture
