@@ -167,7 +167,7 @@ def demo_for_reads(django_db_setup, django_db_blocker) -> dict[str, int]:
     with django_db_blocker.unblock():
         own = None
         if connection.settings_dict["NAME"] == CONFIGURED_DATABASE:
-            own = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+            own = setup_databases(verbosity=0, interactive=False, aliases=set(settings.DATABASES))
         services.lexicon_seed()
         counts = services.demo_seed(**DEMO)
     yield counts

@@ -85,7 +85,6 @@ async def test_postgresql_writes_the_bytes_python_writes(monkeypatch):
     assert {row[0] for row in rows[1:]} == {"'=TRICKY,1"}
 
 
-@pytest.mark.only_on("postgresql")
 async def test_chunks_meet_without_a_gap_or_a_repeat():
     await sync_to_async(tricky_well)("CHUNKS")
     whole = await export("CHUNKS", chunk_size=10_000)

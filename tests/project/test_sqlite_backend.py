@@ -2,7 +2,9 @@
 ask SQLite for its write lock only once the writer before them has committed or rolled
 back, instead of sleeping in SQLite's busy handler while the lock sits free."""
 
+import sys
 import threading
+import time
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
@@ -28,6 +30,20 @@ def _writer(name: str, log: list[str], started: threading.Event) -> None:
         connections["default"].close()
 
 
+def _blocked_in(thread: threading.Thread, functions: tuple[str, ...]) -> str:
+    """The function ``thread`` is blocked in, once its innermost Python frame is one of
+    ``functions`` twice in a row, 50 ms apart."""
+    deadline, seen = time.monotonic() + 10, None
+    while time.monotonic() < deadline:
+        frame = sys._current_frames().get(thread.ident)
+        name = frame.f_code.co_name if frame else None
+        if name in functions and name == seen:
+            return name
+        seen = name
+        time.sleep(0.05)
+    raise AssertionError(f"{thread.name} never blocked in {functions}")
+
+
 def test_a_second_writer_asks_sqlite_only_after_the_first_commits():
     log: list[str] = []
     started = threading.Event()
@@ -36,8 +52,10 @@ def test_a_second_writer_asks_sqlite_only_after_the_first_commits():
         second = threading.Thread(target=_writer, args=("second", log, started))
         second.start()
         started.wait(5)
-        second.join(0.5)  # it waits on the process's lock, not on SQLite's
-        assert second.is_alive() and log == []
+        # Blocked where it waits: in our BEGIN (on the process's lock), or, without the
+        # lock, inside SQLite's execute of BEGIN (its busy handler). Either way it stays.
+        waiting = _blocked_in(second, ("_start_transaction_under_autocommit", "execute"))
+        assert waiting == "_start_transaction_under_autocommit" and log == []
         log.append("first commits")
     second.join(10)
     assert log == ["first commits", "second asks SQLite", "second committed"]
