@@ -500,7 +500,7 @@ class LexiconPageOut(PageOut):
     results: list[LexiconTermOut]
 
 
-class LexiconTermIn(Schema):
+class LexiconTermIn(InSchema):
     category: LexiconCategory
     code: Annotated[column(LexiconTerm, "code", required=True), Field(pattern=r"^[-a-zA-Z0-9_]+$")]
     label: column(LexiconTerm, "label", required=True)

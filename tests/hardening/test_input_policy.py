@@ -71,6 +71,11 @@ def locs(response: httpx.Response) -> list[list]:
             ["body", "payload", "location", "county"],
         ),
         ("/api/contacts", {"name": NUL}, ["body", "payload", "name"]),
+        (
+            "/api/lexicon",
+            {"category": "method", "code": "recently_pumped", "label": NUL},
+            ["body", "payload", "label"],
+        ),
         ("/api/tokens", {"username": NUL, "password": "x"}, ["body", "payload", "username"]),
     ],
 )
