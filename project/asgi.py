@@ -16,6 +16,7 @@ from django.urls import get_resolver
 from project.bodylimit import BodySizeLimitMiddleware
 from project.loopguard import LoopGuardMiddleware
 from project.looplag import LoopLagMiddleware
+from project.requestthreads import RequestThreadMiddleware
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings.production")
 # This module is what ASGI servers load, so the interface is known, whatever the
@@ -46,7 +47,9 @@ from project.routing import websocket_urlpatterns  # noqa: E402
 application = LoopLagMiddleware(
     ProtocolTypeRouter(
         {
-            "http": BodySizeLimitMiddleware(application, limit_bytes=settings.PIEZO_MAX_BODY_BYTES),
+            "http": BodySizeLimitMiddleware(
+                RequestThreadMiddleware(application), limit_bytes=settings.PIEZO_MAX_BODY_BYTES
+            ),
             # Browsers send Origin on websocket handshakes; only ALLOWED_HOSTS may connect.
             "websocket": AllowedHostsOriginValidator(
                 AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
