@@ -77,7 +77,7 @@ def well_detail(request: HttpRequest, site_no: str):
     detail = selectors.well_get(site_no=site_no, audience=_audience(request))
     if detail is None:
         raise no_such_well(site_no)
-    series = selectors.well_series_summary(well=detail.scope)
+    series = selectors.well_series_summary(detail=detail)
     latest = selectors.observation_recent_get(well=detail.scope, limit=1)
     return well_detail_body(detail, series, latest)
 

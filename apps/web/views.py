@@ -73,7 +73,7 @@ async def well_page(request: HttpRequest, site_no: str) -> HttpResponse:
     if detail is None:
         raise Http404(f"No well with site number {site_no!r}.")
     well = detail.well
-    series = await selectors.well_series_asummary(well=detail.scope)
+    series = await selectors.well_series_asummary(detail=detail)
     recent = await selectors.observation_recent_aget(well=detail.scope, limit=20)
     return render(
         request,

@@ -8,7 +8,7 @@ import pytest
 
 from apps.monitoring import selectors
 from apps.monitoring.contract import OBSERVATION_FIELDS, ObservationRow
-from apps.monitoring.models import Well
+from apps.monitoring.models import Observation, Release, Well
 from apps.monitoring.services import (
     observation_bulk_insert,
     well_summaries_check,
@@ -144,6 +144,41 @@ def test_stats_count_what_is_stored(series):
     assert stats["latest_observed_at"] == max(inside)
     assert stats["samples"] == 1
     assert well_summaries_check() == []
+
+
+def test_series_figures_come_from_the_summary_where_it_describes_the_visible_readings(
+    series, django_assert_num_queries
+):
+    well_summaries_refresh(well_ids=[series.pk])
+
+    def figures(audience, queries: int) -> dict:
+        detail = selectors.well_get(site_no="N1", audience=audience)
+        with django_assert_num_queries(queries):
+            return selectors.well_series_summary(detail=detail)
+
+    every = {
+        "count": 25,
+        "first_observed_at": AT,
+        "last_observed_at": AT + timedelta(days=24),
+        "min_depth_to_water_ft": 10.0,
+        "max_depth_to_water_ft": 34.0,
+    }
+    assert figures(EVERYONE, 0) == every
+    assert figures(selectors.PUBLIC, 0) == every
+
+    # One reading withheld: the summary no longer describes what the public may see, so
+    # the public's figures are counted from its readings; staff's still come from it.
+    Observation.objects.filter(well=series, depth_to_water_ft=34.0).update(
+        release_status=Release.PRIVATE
+    )
+    well_summaries_refresh(well_ids=[series.pk])
+    assert figures(EVERYONE, 0) == every
+    assert figures(selectors.PUBLIC, 1) == {
+        **every,
+        "count": 24,
+        "last_observed_at": AT + timedelta(days=23),
+        "max_depth_to_water_ft": 33.0,
+    }
 
 
 def test_recent_readings_are_newest_first_and_payloads_shaped_as_the_api(series):

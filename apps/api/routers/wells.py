@@ -224,7 +224,7 @@ async def well_detail(request: HttpRequest, site_no: str):
     detail = await selectors.well_aget(site_no=site_no, audience=await audience_for(request))
     if detail is None:
         raise no_such_well(site_no)
-    series = await selectors.well_series_asummary(well=detail.scope)
+    series = await selectors.well_series_asummary(detail=detail)
     latest = await selectors.observation_recent_aget(well=detail.scope, limit=1)
     return well_detail_body(detail, series, latest)
 

@@ -26,8 +26,9 @@ from ..asyncdriver import copy_csv, reading, release
 from ..contract import CSV_FIELDS, OBSERVATION_FIELDS
 from ..expressions import EpochSeconds, FloatText, IsoTimestamp, SafeText
 from ..hydrograph import hydrograph_series
-from ..models import Observation
+from ..models import Observation, WellSummary
 from .visibility import PUBLIC, WellScope, readings_visible
+from .wells import WellDetail
 
 
 def _series_summary() -> dict[str, Any]:
@@ -45,13 +46,29 @@ def _well_readings(well: WellScope, objects: Manager) -> QuerySet[Observation]:
     return well.filter_readings(objects.filter(well_id=well.id))
 
 
-async def well_series_asummary(*, well: WellScope) -> dict[str, Any]:
-    """Count, time span and depth range of a well's readings."""
-    return await _well_readings(well, reading(Observation)).aaggregate(**_series_summary())
+def _series_of(summary: WellSummary) -> dict[str, Any]:
+    return {
+        "count": summary.observation_count,
+        "first_observed_at": summary.first_observed_at,
+        "last_observed_at": summary.last_observed_at,
+        "min_depth_to_water_ft": summary.min_depth_to_water_ft,
+        "max_depth_to_water_ft": summary.max_depth_to_water_ft,
+    }
 
 
-def well_series_summary(*, well: WellScope) -> dict[str, Any]:
-    return _well_readings(well, Observation.objects).aggregate(**_series_summary())
+async def well_series_asummary(*, detail: WellDetail) -> dict[str, Any]:
+    """Count, time span and depth range of the readings of a well its audience may see:
+    the well's maintained summary where it describes exactly those readings (ADR-0013 keeps
+    it in each write's transaction; ``WellDetail.summary`` says where), else counted."""
+    if detail.summary is not None:
+        return _series_of(detail.summary)
+    return await _well_readings(detail.scope, reading(Observation)).aaggregate(**_series_summary())
+
+
+def well_series_summary(*, detail: WellDetail) -> dict[str, Any]:
+    if detail.summary is not None:
+        return _series_of(detail.summary)
+    return _well_readings(detail.scope, Observation.objects).aggregate(**_series_summary())
 
 
 def _payloads_queryset(ids: list[int], objects: Manager) -> QuerySet:
