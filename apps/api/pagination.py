@@ -23,9 +23,31 @@ def link(request: HttpRequest, **changes: Any) -> str:
     return request.build_absolute_uri(request.path + suffix)
 
 
-async def apaginate(request: HttpRequest, queryset: QuerySet, params: PageParams) -> dict:
-    """One page of ``queryset`` with count and next/previous links."""
-    paginator = AsyncPaginator(queryset, params.page_size)
+class _CountedPaginator(AsyncPaginator):
+    """Counts ``counted`` rather than the page's queryset."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, counted: QuerySet) -> None:
+        super().__init__(object_list, per_page)
+        self.counted = counted
+        self._total: int | None = None
+
+    async def acount(self) -> int:
+        if self._total is None:
+            self._total = await self.counted.acount()
+        return self._total
+
+
+async def apaginate(
+    request: HttpRequest, queryset: QuerySet, params: PageParams, *, counted: QuerySet | None = None
+) -> dict:
+    """One page of ``queryset`` with count and next/previous links. ``counted``: the same
+    rows without what only the page shows (annotations Django would otherwise resolve and
+    strip again for the COUNT, the largest cost of a wells page)."""
+    paginator = (
+        AsyncPaginator(queryset, params.page_size)
+        if counted is None
+        else _CountedPaginator(queryset, params.page_size, counted=counted)
+    )
     try:
         page = await paginator.apage(params.page)
     except EmptyPage:

@@ -120,11 +120,10 @@ async def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Que
     """Wells matching the filters that the caller may see, a page at a time (page_size up to
     1,000). ``location_precision`` says where coordinates are rounded for want of the
     owner's consent."""
-    wells = selectors.well_aqueryset(
-        filters=filters.to_filters(), audience=await audience_for(request)
-    )
-    wells = selectors.well_rows(wells)
-    return prevalidated_json(await apaginate(request, wells, paging))
+    matching = {"filters": filters.to_filters(), "audience": await audience_for(request)}
+    rows = selectors.well_rows(selectors.well_aqueryset(**matching))
+    counted = selectors.well_counted_aqueryset(**matching)
+    return prevalidated_json(await apaginate(request, rows, paging, counted=counted))
 
 
 @router.get(

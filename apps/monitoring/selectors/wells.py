@@ -51,7 +51,21 @@ def well_queryset(
     query, no lazy loads) and the coordinates it may see, from ``objects`` (Django's
     manager unless given)."""
     wells = strict((Well.objects if objects is None else objects).select_related("location"))
-    wells = wells_placed(wells_visible(wells, audience=audience), audience=audience)
+    wells = _wells_matching(wells_visible(wells, audience=audience), filters)
+    return wells_placed(wells, audience=audience).order_by(filters.ordering, "pk")
+
+
+def well_aqueryset(*, filters: WellFilters, audience: Audience) -> QuerySet[Well]:
+    """well_queryset for async callers (P4 or P2, ADR-0007)."""
+    return well_queryset(filters=filters, audience=audience, objects=reading(Well))
+
+
+def well_counted_aqueryset(*, filters: WellFilters, audience: Audience) -> QuerySet[Well]:
+    """The wells of well_aqueryset, bare: what a page counts."""
+    return _wells_matching(wells_visible(reading(Well).all(), audience=audience), filters)
+
+
+def _wells_matching(wells: QuerySet[Well], filters: WellFilters) -> QuerySet[Well]:
     if filters.status:
         wells = wells.filter(status=filters.status)
     if filters.kind:
@@ -72,12 +86,7 @@ def well_queryset(
             location__latitude__gte=min_lat,
             location__latitude__lte=max_lat,
         )
-    return wells.order_by(filters.ordering, "pk")
-
-
-def well_aqueryset(*, filters: WellFilters, audience: Audience) -> QuerySet[Well]:
-    """well_queryset for async callers (P4 or P2, ADR-0007)."""
-    return well_queryset(filters=filters, audience=audience, objects=reading(Well))
+    return wells
 
 
 @dataclass(frozen=True)
