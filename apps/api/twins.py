@@ -68,8 +68,8 @@ def stats(request: HttpRequest):
 
 @api.get("/wells", response={200: WellPageOut, **READ_ERRORS})
 def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Query[PageParams]):
-    wells = selectors.well_queryset(filters=filters.to_filters(), audience=_audience(request))
-    return prevalidated_json(paginate(request, selectors.well_rows(wells), paging))
+    rows = selectors.well_row_queryset(filters=filters.to_filters(), audience=_audience(request))
+    return prevalidated_json(paginate(request, rows, paging))
 
 
 @api.get("/wells/{site_no}", response={200: WellDetailOut, **READ_ERRORS})

@@ -58,8 +58,8 @@ def test_well_filters_each_narrow_the_list(wells):
 
 def test_well_rows_carry_the_location_beside_the_well(wells, django_assert_num_queries):
     with django_assert_num_queries(1):
-        wells = selectors.well_queryset(filters=selectors.WellFilters(), audience=EVERYONE)
-        rows = list(selectors.well_rows(wells))
+        wells = selectors.well_row_queryset(filters=selectors.WellFilters(), audience=EVERYONE)
+        rows = list(wells)
     assert rows[0]["county"] == "Taos" and rows[0]["latitude"] == 36.5
     assert rows[0]["location_precision"] == "exact" and rows[0]["release_status"] == "public"
 

@@ -121,7 +121,7 @@ async def well_list(request: HttpRequest, filters: Query[WellQuery], paging: Que
     1,000). ``location_precision`` says where coordinates are rounded for want of the
     owner's consent."""
     matching = {"filters": filters.to_filters(), "audience": await audience_for(request)}
-    rows = selectors.well_rows(selectors.well_aqueryset(**matching))
+    rows = selectors.well_row_aqueryset(**matching)
     counted = selectors.well_counted_aqueryset(**matching)
     return prevalidated_json(await apaginate(request, rows, paging, counted=counted))
 

@@ -59,7 +59,8 @@ from .wells import (
     well_filter_choices_aget,
     well_get,
     well_queryset,
-    well_rows,
+    well_row_aqueryset,
+    well_row_queryset,
 )
 
 __all__ = [
@@ -109,7 +110,8 @@ __all__ = [
     "well_filter_choices_aget",
     "well_get",
     "well_queryset",
-    "well_rows",
+    "well_row_aqueryset",
+    "well_row_queryset",
     "well_series_asummary",
     "well_series_summary",
 ]

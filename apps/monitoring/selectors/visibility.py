@@ -142,18 +142,32 @@ def wells_visible(wells: QuerySet[Well], *, audience: Audience) -> QuerySet[Well
 def wells_placed(wells: QuerySet[Well], *, audience: Audience) -> QuerySet[Well]:
     """``wells`` with the coordinates the audience may see (``shown_latitude``,
     ``shown_longitude``) and whether they are exact (``exact_location``)."""
-    if audience.private_data:
-        return wells.annotate(
-            shown_latitude=F("location__latitude"),
-            shown_longitude=F("location__longitude"),
-            exact_location=Value(True, output_field=BooleanField()),
-        )
-    exact = Published(OwnerConsent.DataType.LOCATION)
+    shown = location_shown(audience=audience)
     return wells.annotate(
-        exact_location=exact,
-        shown_latitude=_coordinate("location__latitude", exact),
-        shown_longitude=_coordinate("location__longitude", exact),
+        exact_location=shown["exact"],
+        shown_latitude=shown["latitude"],
+        shown_longitude=shown["longitude"],
     )
+
+
+def location_shown(*, audience: Audience) -> dict[str, Expression]:
+    """Expressions over a well for what the audience may see of its location: ``latitude``
+    and ``longitude`` (rounded to COARSE_DEGREES without the owner's consent), whether they
+    are ``exact``, and the ``precision`` label the API gives."""
+    if audience.private_data:
+        return {
+            "exact": Value(True, output_field=BooleanField()),
+            "latitude": F("location__latitude"),
+            "longitude": F("location__longitude"),
+            "precision": Value(EXACT_LABEL),
+        }
+    exact = Published(OwnerConsent.DataType.LOCATION)
+    return {
+        "exact": exact,
+        "latitude": _coordinate("location__latitude", exact),
+        "longitude": _coordinate("location__longitude", exact),
+        "precision": Case(When(exact, then=Value(EXACT_LABEL)), default=Value(COARSE_LABEL)),
+    }
 
 
 def _coordinate(field: str, exact: Published) -> Case:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, F, Manager, Q, QuerySet, Value, When
+from django.db.models import F, Manager, Q, QuerySet
 
 from ..asyncdriver import reading
 from ..models import Group, Well, WellContact, WellSummary
@@ -12,6 +12,7 @@ from .visibility import (
     EXACT_LABEL,
     Audience,
     WellScope,
+    location_shown,
     summary_visible,
     well_scope_of,
     wells_judged,
@@ -144,22 +145,29 @@ WELL_LIST_FIELDS = (
     "updated_at",
 )
 
-LOCATION_PRECISION = Case(
-    When(exact_location=True, then=Value(EXACT_LABEL)), default=Value(COARSE_LABEL)
-)
 
-
-def well_rows(wells: QuerySet[Well]) -> QuerySet:
-    """``wells`` (from well_queryset) as the API's list rows: plain values with the
-    location's columns beside the well's, no model instances to build and read back."""
+def well_row_queryset(
+    *, filters: WellFilters, audience: Audience, objects: Manager | None = None
+) -> QuerySet:
+    """The wells of well_queryset as the API's list rows: plain values, the location's
+    columns beside the well's and the coordinates the audience may see, with no model
+    instances to build and no annotations beyond the row's own."""
+    wells = strict((Well.objects if objects is None else objects).all())
+    wells = _wells_matching(wells_visible(wells, audience=audience), filters)
+    shown = location_shown(audience=audience)
     return wells.values(
         *WELL_LIST_FIELDS,
         county=F("location__county"),
         state=F("location__state"),
-        latitude=F("shown_latitude"),
-        longitude=F("shown_longitude"),
-        location_precision=LOCATION_PRECISION,
-    )
+        latitude=shown["latitude"],
+        longitude=shown["longitude"],
+        location_precision=shown["precision"],
+    ).order_by(filters.ordering, "pk")
+
+
+def well_row_aqueryset(*, filters: WellFilters, audience: Audience) -> QuerySet:
+    """well_row_queryset for async callers (P4 or P2, ADR-0007)."""
+    return well_row_queryset(filters=filters, audience=audience, objects=reading(Well))
 
 
 def _detail_queryset(site_no: str, audience: Audience, objects: Manager) -> QuerySet[Well]:
