@@ -12,15 +12,16 @@ from project.requestthreads import RequestThreadMiddleware
 HTTP = {"type": "http"}
 
 
-def recording_app(threads: list[set[int]], *, hold: asyncio.Event | None = None, fail=False):
-    """An ASGI app that makes three thread-sensitive calls and notes their threads."""
+def recording_app(threads: list[set[int]], *, meet: asyncio.Barrier | None = None, fail=False):
+    """An ASGI app that makes three thread-sensitive calls and notes their threads; with
+    ``meet``, every request waits after each call until all of them have made it."""
 
     async def app(scope, receive, send):
         seen = set()
         for _ in range(3):
             seen.add(await sync_to_async(threading.get_ident)())
-            if hold is not None:
-                await hold.wait()
+            if meet is not None:
+                await meet.wait()
         threads.append(seen)
         if fail:
             raise RuntimeError("the view failed")
@@ -43,12 +44,10 @@ async def test_a_request_keeps_one_thread_and_the_next_request_reuses_it():
 @pytest.mark.asyncio
 async def test_concurrent_requests_never_share_a_thread():
     threads: list[set[int]] = []
-    hold = asyncio.Event()
-    middleware = RequestThreadMiddleware(recording_app(threads, hold=hold))
-    requests = [asyncio.create_task(middleware(HTTP, None, None)) for _ in range(4)]
-    await asyncio.sleep(0.05)  # all four are inside, each waiting after its first call
-    hold.set()
-    await asyncio.gather(*requests)
+    # The barrier holds all four inside at once, however slow the machine.
+    middleware = RequestThreadMiddleware(recording_app(threads, meet=asyncio.Barrier(4)))
+    requests = asyncio.gather(*(middleware(HTTP, None, None) for _ in range(4)))
+    await asyncio.wait_for(requests, timeout=30)  # requests run one by one would never meet
 
     assert all(len(seen) == 1 for seen in threads)
     assert len(set.union(*threads)) == 4
@@ -62,11 +61,10 @@ async def test_a_thread_whose_request_failed_is_not_lent_again():
         await failing(HTTP, None, None)
     assert failing._idle == []
 
-    idle_before = len(failing._idle)
     failing.app = recording_app(threads)
     await failing(HTTP, None, None)
     assert threads[0] != threads[1]
-    assert len(failing._idle) == idle_before + 1
+    assert len(failing._idle) == 1
 
 
 @pytest.mark.asyncio
